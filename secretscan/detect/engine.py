@@ -1,0 +1,152 @@
+"""The matching engine: Hyperscan finds which rules hit a blob, RE2 extracts the secret.
+
+Both engines run in linear time, so no pattern can backtrack catastrophically on hostile
+content. All patterns compile into one Hyperscan database (each rule reports at most once
+per blob); the database is serialised to a cache keyed by the rules' digest so later
+start-ups skip compilation. Only the rules that hit run their RE2 pattern, over that blob.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import hyperscan
+import re2
+
+from secretscan.errors import RuleError
+from secretscan.model import Rule
+from secretscan.ruleset.loader import rules_digest
+
+_HS_FLAGS = hyperscan.HS_FLAG_SINGLEMATCH
+_RE2_MAX_MEM = 64 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class RawHit:
+    """A capture found by a rule. Holds the plaintext secret: never leaves detect/."""
+
+    rule: Rule
+    start: int
+    end: int
+    secret: bytes
+
+
+def compile_re2(pattern: str) -> Any:
+    options = re2.Options()
+    options.max_mem = _RE2_MAX_MEM
+    return re2.compile(pattern.encode("utf-8"), options)
+
+
+def compile_hyperscan(patterns: Sequence[str]) -> Any:
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(
+        expressions=[p.encode("utf-8") for p in patterns],
+        ids=list(range(len(patterns))),
+        flags=[_HS_FLAGS] * len(patterns),
+    )
+    return db
+
+
+def pattern_errors(pattern: str) -> list[str]:
+    """Why a pattern is unusable by the engine (empty list: it is fine)."""
+    errors: list[str] = []
+    try:
+        compiled = compile_re2(pattern)
+    except Exception as exc:  # re2.error and friends: report, don't crash
+        errors.append(f"RE2 cannot compile it: {exc}")
+    else:
+        if compiled.groups != 1:
+            errors.append(f"needs exactly one capture group, has {compiled.groups}")
+    try:
+        compile_hyperscan([pattern])
+    except hyperscan.error as exc:
+        errors.append(f"Hyperscan cannot compile it: {exc}")
+    return errors
+
+
+class Engine:
+    """Compiled once per run; ``hits`` is called per blob (one engine per worker process)."""
+
+    def __init__(self, rules: Sequence[Rule], cache_dir: Path | None = None) -> None:
+        self.rules = tuple(rules)
+        self._by_id = {rule.id: rule for rule in self.rules}
+        self._re2: dict[int, Any] = {}
+        self._db = _load_database(self.rules, cache_dir) if self.rules else None
+
+    def rule(self, rule_id: str) -> Rule:
+        return self._by_id[rule_id]
+
+    def hits(self, data: bytes) -> list[RawHit]:
+        if self._db is None or not data:
+            return []
+        matched: list[int] = []
+
+        def on_match(rule_index: int, _from: int, _to: int, _flags: int, _ctx: Any) -> None:
+            matched.append(rule_index)
+
+        self._db.scan(data, match_event_handler=on_match)
+        if not matched:
+            return []
+        lowered: bytes | None = None
+        out: list[RawHit] = []
+        for index in sorted(set(matched)):
+            rule = self.rules[index]
+            if rule.keywords:
+                if lowered is None:
+                    lowered = data.lower()
+                if not any(k.encode() in lowered for k in rule.keywords):
+                    continue
+            out.extend(self._extract(index, rule, data))
+        return out
+
+    def _extract(self, index: int, rule: Rule, data: bytes) -> list[RawHit]:
+        regex = self._re2.get(index)
+        if regex is None:
+            regex = self._re2[index] = compile_re2(rule.pattern)
+        hits = []
+        for m in regex.finditer(data):
+            start, end = m.span(1)
+            if start < 0 or end <= start:
+                continue
+            hits.append(RawHit(rule, start, end, data[start:end]))
+        return hits
+
+
+def _load_database(rules: Sequence[Rule], cache_dir: Path | None) -> Any:
+    key = rules_digest(rules)[:32]
+    cached = cache_dir / f"hs-{hyperscan.__version__}-{key}.db" if cache_dir else None
+    if cached is not None and cached.is_file():
+        try:
+            db = hyperscan.loadb(cached.read_bytes(), mode=hyperscan.HS_MODE_BLOCK)
+            db.scratch = hyperscan.Scratch(db)  # a deserialised database comes without one
+            return db
+        except (OSError, hyperscan.error):
+            pass  # a damaged cache entry is rebuilt below
+    db = _compile_all(rules)
+    if cached is not None:
+        _write_cache(cached, hyperscan.dumpb(db))
+    return db
+
+
+def _compile_all(rules: Sequence[Rule]) -> Any:
+    try:
+        return compile_hyperscan([r.pattern for r in rules])
+    except hyperscan.error:
+        bad = [f"{r.id}: {'; '.join(pattern_errors(r.pattern))}" for r in rules if pattern_errors(r.pattern)]
+        raise RuleError("rules do not compile: " + (" | ".join(bad) or "pattern database too large")) from None
+
+
+def _write_cache(path: Path, blob: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".hs-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(blob)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache is an optimisation: an unwritable cache dir only costs compile time
