@@ -8,8 +8,8 @@ from dataclasses import replace
 from typing import Protocol
 
 from secretscan.detect.scanner import Detector
+from secretscan.detect.structured import analysis_key, analyze
 from secretscan.model import (
-    Blob,
     BlobId,
     Finding,
     Match,
@@ -38,7 +38,7 @@ def scan(sources: Iterable[Source], detector: Detector, progress: Progress | Non
     """Scan every blob the sources yield, each distinct content once."""
     sink = progress or NoProgress()
     started = time.perf_counter()
-    seen: dict[BlobId, list[Match]] = {}
+    seen: dict[tuple[BlobId, str], list[Match]] = {}
     matches: list[Match] = []
     skipped: list[Skipped] = []
     scanned = nbytes = reused = 0
@@ -48,9 +48,10 @@ def scan(sources: Iterable[Source], detector: Detector, progress: Progress | Non
                 skipped.append(item)
                 continue
             blob, provenance = item
-            cached = seen.get(blob.id)
+            key = (blob.id, analysis_key(provenance.path))
+            cached = seen.get(key)
             if cached is None:
-                cached = seen[blob.id] = detect_blob(detector, blob, provenance)
+                cached = seen[key] = analyze(detector, blob, provenance)
                 scanned += 1
                 nbytes += len(blob.data)
                 sink.advance(1, len(blob.data))
@@ -61,10 +62,6 @@ def scan(sources: Iterable[Source], detector: Detector, progress: Progress | Non
     stats = ScanStats(scanned, nbytes, reused, time.perf_counter() - started, len(detector.engine.rules))
     findings = group(matches, {r.id: r for r in detector.engine.rules})
     return ScanResult(tuple(findings), tuple(skipped), stats, detector.engine.rules)
-
-
-def detect_blob(detector: Detector, blob: Blob, provenance: Provenance) -> list[Match]:
-    return detector.scan(blob.data, blob.id, provenance)
 
 
 def relocate(match: Match, provenance: Provenance) -> Match:
