@@ -1,0 +1,58 @@
+"""The interface of structure-aware parsers (Kubernetes, Dockerfile, Spring, .env, source code).
+
+A parser turns one file's bytes into Values: each value's exact byte span in the blob, a
+structured locator (``Secret/prod/db key=password``, ``spring.datasource.password``), how it is
+stored, and whether the structure alone marks it as a secret. Parsers never run detection;
+``secretscan.detect.structured`` feeds their values to the engine. A parser that cannot parse
+a file (malformed YAML, a Helm template) returns a note; the blob is still scanned as text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from secretscan.model import Storage
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """One value found by a parser, with where it sits in the blob."""
+
+    start: int  # byte span of the value as stored in the blob
+    end: int
+    locator: str
+    storage: Storage
+    key: str = ""  # the name it is assigned to: env var, property key, mapping key
+    decoded: bytes | None = None  # text to scan instead of blob[start:end] (e.g. base64-decoded)
+    decoding: tuple[str, ...] = ()  # how ``decoded`` was obtained, outermost first
+    secret_by_name: bool = False  # the structure alone says it is a secret
+    safe: bool = False  # encrypted or a reference (SealedSecret, SOPS, ENC(...), ${VAR}): no finding
+    note: str | None = None  # e.g. "persists in every image layer"
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    values: tuple[Value, ...] = ()
+    notes: tuple[str, ...] = ()  # e.g. "malformed YAML: scanned as plain text only"
+    default_storage: Storage = Storage.PLAIN_FILE  # storage of matches outside every value
+
+
+class Parser(Protocol):
+    """One file format. ``claims`` looks at the path only, so a blob's parser is known before
+    it is read (the pipeline deduplicates blobs per parser); ``parse`` may still find the
+    content is not of its format and return an empty Parsed."""
+
+    name: str
+
+    def claims(self, path: str) -> bool: ...
+
+    def parse(self, data: bytes, path: str) -> Parsed: ...
+
+
+# Explicit registry, in order of precedence: the first parser that claims a path reads it.
+PARSERS: list[Parser] = []
+
+
+def parser_for(path: str) -> Parser | None:
+    return next((p for p in PARSERS if p.claims(path)), None)
