@@ -1,0 +1,1 @@
+"""Findings -> one inventory item per secret, with exposure, risk and rotation."""

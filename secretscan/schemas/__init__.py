@@ -1,0 +1,1 @@
+"""JSON Schemas of secretscan's persisted formats (importlib.resources)."""
