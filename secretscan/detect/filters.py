@@ -3,101 +3,236 @@
 Each filter is a small pure predicate over a candidate: True means "not a secret".
 They are listed explicitly in FILTERS (no discovery, no introspection); a rule can opt
 out of a filter by name with ``skip_filters`` (a UUID-shaped API key skips ``uuid``).
+
+Three groups, in this order:
+
+* value filters, for every rule: placeholders, references, documented examples, trivial
+  runs, UUIDs, hex digests, lockfile hashes, Base58Check checksums, toy JWTs;
+* context filters, for *contextual* rules only (``contextual``: confidence below high and
+  kind password, generic or database credential, i.e. generic assignments and the like).
+  They read how the value is written (quoted or not, in which kind of file, under which
+  key name, found from ``Candidate.column``) and its shape (code, a path, a word, a hash);
+* ``sample_file``, for every rule below high confidence: templates and example folders.
+
+Every filter is linear in the size of the value and its line: values can be as large as a
+file and the content is hostile. The regexes here are anchored or built from bounded,
+unambiguous pieces, so Python's backtracking engine stays linear on them (the tests time
+each filter on adversarial values).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from secretscan.model import Confidence, Rule
+from secretscan.model import Confidence, Rule, SecretKind
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """What a filter sees: the value, its rule, its line and its file."""
+    """What a filter sees: the value, its rule, its line and its file.
+
+    ``column`` is the character offset of the value in ``line`` (-1 when unknown); context
+    filters read the key name and the quoting around the value from it.
+    """
 
     secret: str
     rule: Rule
     line: str
     path: str
+    column: int = -1
 
 
 Filter = Callable[[Candidate], bool]
 
-_PLACEHOLDER_WORDS = (
-    "changeme",
-    "change_me",
-    "change-me",
-    "replaceme",
-    "replace_me",
-    "your_",
-    "your-",
-    "yourpassword",
-    "yourtoken",
-    "yoursecret",
-    "yourkey",
-    "insert_",
-    "insert-",
-    "put_your",
-    "placeholder",
-    "dummy",
-    "redacted",
-    "notreal",
-    "not_a_real",
-    "not-a-real",
-    "fake_",
-    "fake-",
-    "sample_",
-    "todo",
-    "fixme",
-    "foobar",
-    "<secret>",
-    "secret_here",
-    "token_here",
-    "key_here",
-    "password_here",
+# ---------------------------------------------------------------- placeholders
+
+# Whole tokens (split on non-alphanumerics) that mark a value as a stand-in.
+_PLACEHOLDER_TOKENS = frozenset(
+    {
+        "changeme",
+        "changeit",
+        "replaceme",
+        "placeholder",
+        "dummy",
+        "redacted",
+        "notreal",
+        "todo",
+        "fixme",
+        "tbd",
+        "foobar",
+        "example",
+        "sample",
+        "fake",
+        "mock",
+        "lorem",
+        "ipsum",
+        "insert",
+        "yyy",
+        "zzz",
+        "abc",
+    }
 )
-_PLACEHOLDER_EXACT = {
-    "password",
-    "passwd",
-    "secret",
-    "token",
-    "apikey",
-    "api_key",
-    "null",
-    "none",
-    "nil",
-    "undefined",
-    "true",
-    "false",
-    "empty",
-    "test",
-    "testing",
-    "example",
-    "admin",
-    "default",
-    "string",
-    "value",
-    "pass",
-    "pwd",
-    "1234",
-    "123456",
-    "12345678",
-    "password123",
-    "secret123",
-}
+# Token sequences that mark a stand-in wherever they sit in the value.
+_PLACEHOLDER_PHRASES = (
+    " change me ",
+    " replace me ",
+    " not a real ",
+    " not real ",
+    " put your ",
+    " insert your ",
+    " enter your ",
+    " add your ",
+    " goes here ",
+    " secret here ",
+    " token here ",
+    " key here ",
+    " password here ",
+)
+# Letters-only tokens starting or ending like these are prose, not random: yourapikey, tokenhere.
+_PLACEHOLDER_HEADS = ("your", "insert", "enter", "replace", "change", "put")
+_PLACEHOLDER_TAILS = ("here", "goeshere")
+_PLACEHOLDER_EXACT = frozenset(
+    {
+        "password",
+        "passwd",
+        "passphrase",
+        "secret",
+        "secrets",
+        "token",
+        "apikey",
+        "api_key",
+        "api-key",
+        "key",
+        "true",
+        "false",
+        "yes",
+        "no",
+        "on",
+        "off",
+        "test",
+        "testing",
+        "admin",
+        "administrator",
+        "default",
+        "string",
+        "str",
+        "value",
+        "pass",
+        "pwd",
+        "root",
+        "guest",
+        "user",
+        "username",
+        "login",
+        "postgres",
+        "mysql",
+        "letmein",
+        "qwerty",
+        "welcome",
+        "hunter",
+        "none",
+        "null",
+        "nil",
+        "undefined",
+        "empty",
+        "foo",
+        "bar",
+        "baz",
+        "qux",
+        "abc",
+    }
+)
+# Weak defaults written in leetspeak with a number or symbol on the end: P@ssw0rd1!, Secret123.
+_LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+_WEAK_DEFAULTS = frozenset(
+    {
+        "password",
+        "passw",
+        "passwd",
+        "pass",
+        "secret",
+        "admin",
+        "changeme",
+        "changeit",
+        "letmein",
+        "qwerty",
+        "welcome",
+        "default",
+        "test",
+        "root",
+        "guest",
+        "user",
+        "token",
+        "mypassword",
+        "mysecret",
+        "supersecret",
+        "topsecret",
+        "secretpassword",
+        "adminpassword",
+    }
+)
+_TOKEN_SPLIT = re.compile(r"[^A-Za-z0-9]+")
+_MASK = re.compile(r"([*xX•#.·_-])\1*|[*xX•#]{4,}")
+# Masks inside a value: sk_live_XXXXXXXX, AKIA************; six x's never occur by chance.
+_MASK_RUN = re.compile(r"x{6,}|\*{3,}|•{3,}", re.I)
+
+
+def placeholder(c: Candidate) -> bool:
+    """Stand-in values: changeme, <your-token>, your_api_key_here, xxxx, ****, P@ssw0rd1.
+
+    Words are matched as whole tokens (split on non-alphanumerics), never as substrings,
+    so a random token that happens to contain ``todo`` or ``test`` is kept.
+    """
+    low = c.secret.lower()
+    if low in _PLACEHOLDER_EXACT or _MASK.fullmatch(c.secret) or _MASK_RUN.search(c.secret):
+        return True
+    if "<" in low and ">" in low:
+        return True  # sk-<your key>
+    if "..." in low or "\u2026" in low:
+        return True  # an elided sample: eyJhbGciOi...
+    if _weak_default(low):
+        return True
+    tokens = [t for t in _TOKEN_SPLIT.split(low) if t]
+    if tokens[:1] == ["your"] or any(_placeholder_token(t) for t in tokens):
+        return True  # YOUR_API_KEY, your-token
+    joined = " " + " ".join(tokens) + " "
+    return any(phrase in joined for phrase in _PLACEHOLDER_PHRASES)
+
+
+def _placeholder_token(token: str) -> bool:
+    if token in _PLACEHOLDER_TOKENS or (len(token) >= 3 and token.count("x") == len(token)):
+        return True
+    if not token.isalpha() or len(token) < 6:
+        return False
+    return token.startswith(_PLACEHOLDER_HEADS) or token.endswith(_PLACEHOLDER_TAILS)
+
+
+def _weak_default(low: str) -> bool:
+    """A dictionary default in leetspeak, with digits or symbols appended: p@ssw0rd123!."""
+    if len(low) > 20:
+        return False
+    core = low.rstrip("0123456789!?.#*_-").translate(_LEET)
+    return core in _WEAK_DEFAULTS
+
+
+# ---------------------------------------------------------------- references
+
 _TEMPLATE = re.compile(
-    r"""^(?:
+    r"""(?:
         \$\{[^}]*\}            # ${VAR} / ${VAR:-x}
       | \$\([^)]*\)            # $(cmd) / $(VAR)
       | \$[A-Za-z_][A-Za-z0-9_]*   # $VAR
       | \{\{.*\}\}             # {{ .Values.x }} / jinja / mustache
       | \{%.*%\}               # jinja blocks
-      | %\([^)]*\)[sd]         # %(pw)s
-      | %[A-Z_]+%              # %WINDOWS_VAR%
+      | %\([^)]*\)[sdr]        # %(pw)s
+      | %[A-Za-z_][A-Za-z0-9_]*%   # %WINDOWS_VAR%
       | <[^<>]{1,60}>          # <your-token>
       | \[[A-Z_ -]{3,60}\]     # [YOUR TOKEN]
       | @[A-Za-z_]+@           # @MAVEN_FILTER@
@@ -108,96 +243,102 @@ _TEMPLATE = re.compile(
       | process\.env\..*       # process.env.X
       | os\.environ.*          # os.environ['X']
       | os\.getenv.*
-    )$""",
+    )""",
     re.X,
 )
-_MASK = re.compile(r"^([*xX•#.·_-])\1*$|^[*xX•#]{4,}$")
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_HEX_HASH = re.compile(r"^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{128})$|^(?:[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{64})$")
-_INTEGRITY = re.compile(r"\b(?:sha(?:1|256|384|512))-[A-Za-z0-9+/=]{20,}")
-_LOCKFILES = {
-    "package-lock.json",
-    "npm-shrinkwrap.json",
-    "yarn.lock",
-    "pnpm-lock.yaml",
-    "poetry.lock",
-    "pipfile.lock",
-    "pdm.lock",
-    "uv.lock",
-    "go.sum",
-    "cargo.lock",
-    "composer.lock",
-    "gemfile.lock",
-    "podfile.lock",
-    "packages.lock.json",
-    "gradle.lockfile",
-    "flake.lock",
-    "mix.lock",
-    "pubspec.lock",
-}
-# Example credentials published in providers' own documentation.
-_DOCUMENTED_EXAMPLES = {
-    "AKIAIOSFODNN7EXAMPLE",
-    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-    "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
-    "AKIAI44QH8DHBEXAMPLE",
-    "ASIAIOSFODNN7EXAMPLE",
-    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
-    "pk_test_TYooMQauvdEDq54NiTphI7jx",
-    "xoxb-not-a-real-token-this-will-not-work",
-    "ghp_1234567890abcdefghijklmnopqrstuvwxyz",
-    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
-}
-
-
-def placeholder(c: Candidate) -> bool:
-    """Placeholder words and trivial values: changeme, your_token, xxxx, null..."""
-    low = c.secret.lower()
-    if low in _PLACEHOLDER_EXACT or _MASK.match(c.secret):
-        return True
-    return any(word in low for word in _PLACEHOLDER_WORDS) or "xxxx" in low
+# Interpolation anywhere in the value: "prefix-${VAR}", "{{ x }}-suffix", "%(pw)s@host".
+_INTERPOLATION = re.compile(r"\$\{|\{\{|\{%|\#\{|<%|\$\([A-Za-z_]|%\([A-Za-z_][A-Za-z0-9_]{0,60}\)[sdr]")
 
 
 def template(c: Candidate) -> bool:
     """References to a value held elsewhere: ${VAR}, {{ .Values.x }}, %(pw)s, <token>."""
-    return bool(_TEMPLATE.match(c.secret.strip("'\"")))
+    value = c.secret.strip("'\"")
+    return bool(_TEMPLATE.fullmatch(value) or _INTERPOLATION.search(value))
+
+
+# ---------------------------------------------------------------- documented examples
+
+# Example credentials published in providers' and standards' own documentation.
+_DOCUMENTED_EXAMPLES = frozenset(
+    {
+        "AKIAIOSFODNN7EXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+        "AKIAI44QH8DHBEXAMPLE",
+        "ASIAIOSFODNN7EXAMPLE",
+        "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+        "pk_test_TYooMQauvdEDq54NiTphI7jx",
+        "xoxb-not-a-real-token-this-will-not-work",
+        "ghp_1234567890abcdefghijklmnopqrstuvwxyz",
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
+        # jwt.io's sample token
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
+        ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+        # Hardhat / Anvil default development accounts #0 and #1
+        "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+        "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+        "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+        "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+        # BIP-39 test vector and Hardhat's default mnemonic
+        "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+        "test test test test test test test test test test test junk",
+    }
+)
 
 
 def documented_example(c: Candidate) -> bool:
-    """Providers' published example keys (AWS's ...EXAMPLE keys and the like)."""
-    return c.secret in _DOCUMENTED_EXAMPLES or c.secret.endswith(("EXAMPLE", "EXAMPLEKEY"))
+    """Providers' published example keys: AWS's AKIAIOSFODNN7EXAMPLE, AQoEXAMPLEH4..., jwt.io's token,
+    Hardhat's development keys. Documentation marks its samples with the word "example" inside
+    the value; seven letters in a row never occur in a random token by chance."""
+    return c.secret in _DOCUMENTED_EXAMPLES or "example" in c.secret.lower()
+
+
+# ---------------------------------------------------------------- trivial values
 
 
 def repeated_or_sequential(c: Candidate) -> bool:
-    """aaaaaaaa, 12345678, abcdefgh, 0123456789abcdef: no real secret looks like these."""
-    s = c.secret
-    core = _strip_prefix(s)
+    """aaaaaaaa, 12345678, abcdefgh, abcabcabc, abcd1234, aaaa1111: no real secret looks like these."""
+    core = _strip_prefix(c.secret)
     if len(core) < 4:
         return False
     if len(set(core)) <= 2:
         return True
-    steps = {ord(b) - ord(a) for a, b in zip(core, core[1:])}
-    if steps <= {1} or steps <= {-1}:
+    if _is_period(core) or _trivial_runs(core) < len(core):
         return True
-    return _is_period(core)
+    return len(core) >= 12 and (_alphabet_walk(core) or _counting_digits(core))
 
 
-def uuid(c: Candidate) -> bool:
-    """A UUID, where the rule does not expect one (such rules skip this filter)."""
-    return bool(_UUID.match(c.secret))
+def _alphabet_walk(s: str) -> bool:
+    """Mostly consecutive letters, whatever the case: AB1C2defGHijkLMNo3PqQRstUvwxyz (a sample)."""
+    low = s.lower()
+    steps = sum(1 for a, b in zip(low, low[1:]) if ord(b) - ord(a) == 1)
+    return steps * 5 >= (len(s) - 1) * 2  # 40% of the pairs; a random string has about 3%
 
 
-def hex_hash(c: Candidate) -> bool:
-    """An MD5/SHA-1/SHA-256/SHA-512 digest, where the rule does not expect hex."""
-    return bool(_HEX_HASH.match(c.secret))
+def _counting_digits(s: str) -> bool:
+    """Digits that count up between other characters: a123b45c6d78e9f012a34 (a sample)."""
+    digits = [int(ch) for ch in s if "0" <= ch <= "9"]
+    if len(digits) < 8:
+        return False
+    counting = sum(1 for a, b in zip(digits, digits[1:]) if (b - a) % 10 == 1)
+    return counting * 4 >= (len(digits) - 1) * 3  # 75% of the steps; random digits: 10%
 
 
-def lockfile_integrity(c: Candidate) -> bool:
-    """Integrity hashes (sha512-...) and anything a generic rule finds in a lockfile."""
-    if any(c.secret in m.group(0) for m in _INTEGRITY.finditer(c.line)):
-        return True
-    name = PurePosixPath(c.path).name.lower()
-    return name in _LOCKFILES and c.rule.confidence < Confidence.HIGH
+def _trivial_runs(s: str) -> int:
+    """How many maximal runs of constant step (-1, 0 or +1) cover ``s`` (abcd1234 is two,
+    aaa111bbb three); ``len(s)`` when a run shorter than three characters breaks the chain."""
+    runs, length, step = 1, 1, None
+    for a, b in zip(s, s[1:]):
+        d = ord(b) - ord(a)
+        if length >= 2 and d == step:
+            length += 1
+        elif length == 1 and d in (-1, 0, 1):
+            step, length = d, 2
+        else:
+            if length < 3:
+                return len(s)
+            runs, length, step = runs + 1, 1, None
+    return runs if length >= 3 else len(s)
 
 
 def _strip_prefix(secret: str) -> str:
@@ -218,7 +359,350 @@ def _is_period(s: str) -> bool:
     return False
 
 
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_HEX_HASH = re.compile(
+    r"(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})"
+    r"|(?:[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{56}|[0-9A-F]{64}|[0-9A-F]{96}|[0-9A-F]{128})"
+)
+
+
+def uuid(c: Candidate) -> bool:
+    """A UUID, where the rule does not expect one (such rules skip this filter)."""
+    return bool(_UUID.fullmatch(c.secret))
+
+
+def hex_hash(c: Candidate) -> bool:
+    """An MD5/SHA-1/SHA-224/SHA-256/SHA-384/SHA-512 digest, where the rule does not expect hex."""
+    return bool(_HEX_HASH.fullmatch(c.secret))
+
+
+_INTEGRITY = re.compile(r"\b(?:sha(?:1|256|384|512)|md5)-[A-Za-z0-9+/=]{20,}")
+_LOCKFILES = frozenset(
+    {
+        "package-lock.json",
+        "npm-shrinkwrap.json",
+        "yarn.lock",
+        "pnpm-lock.yaml",
+        "bun.lock",
+        "poetry.lock",
+        "pipfile.lock",
+        "pdm.lock",
+        "uv.lock",
+        "go.sum",
+        "cargo.lock",
+        "composer.lock",
+        "gemfile.lock",
+        "podfile.lock",
+        "packages.lock.json",
+        "gradle.lockfile",
+        "flake.lock",
+        "mix.lock",
+        "pubspec.lock",
+        "package.resolved",
+    }
+)
+
+
+def lockfile_integrity(c: Candidate) -> bool:
+    """Integrity hashes (sha512-...) and anything a less than certain rule finds in a lockfile."""
+    if any(c.secret in m.group(0) for m in _INTEGRITY.finditer(c.line)):
+        return True
+    name = PurePosixPath(c.path).name.lower()
+    return name in _LOCKFILES and c.rule.confidence < Confidence.HIGH
+
+
+# ---------------------------------------------------------------- checksums
+
+_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_B58_INDEX = {ch: i for i, ch in enumerate(_B58)}
+# Base58Check-encoded wallet keys: WIF (51-52 chars) and BIP-32 extended keys (111 chars).
+_B58CHECK_SHAPE = re.compile(r"[5KLc9][1-9A-HJ-NP-Za-km-z]{50,51}|[a-zA-Z]prv[1-9A-HJ-NP-Za-km-z]{107,108}")
+
+
+def base58check(c: Candidate) -> bool:
+    """A WIF or extended private key whose Base58Check checksum fails: not a real key."""
+    if c.rule.kind is not SecretKind.PRIVATE_KEY or not _B58CHECK_SHAPE.fullmatch(c.secret):
+        return False
+    raw = _b58decode(c.secret)
+    if raw is None or len(raw) < 5:
+        return True
+    body, checksum = raw[:-4], raw[-4:]
+    return hashlib.sha256(hashlib.sha256(body).digest()).digest()[:4] != checksum
+
+
+def _b58decode(text: str) -> bytes | None:
+    number = 0
+    for ch in text:
+        index = _B58_INDEX.get(ch)
+        if index is None:
+            return None
+        number = number * 58 + index
+    pad = len(text) - len(text.lstrip("1"))
+    return b"\0" * pad + number.to_bytes((number.bit_length() + 7) // 8, "big")
+
+
+# ---------------------------------------------------------------- JWT samples
+
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.(eyJ[A-Za-z0-9_-]{2,})\.[A-Za-z0-9_-]+")
+_JWT_MAX_CLAIMS = 16384  # longer claims are not judged (kept)
+# Registered claims (RFC 7519 section 4.1) and the identity claims issuers add.
+_REAL_CLAIMS = frozenset(
+    {
+        "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "azp", "scope", "scp", "role", "roles", "email",
+        "user_id", "userId", "uid", "client_id", "tid", "oid", "sid", "auth_time", "preferred_username",
+        "username", "permissions", "tenant", "account_id", "org_id",
+    }
+)  # fmt: skip
+
+
+def jwt_without_claims(c: Candidate) -> bool:
+    """A JWT whose claims decode to JSON holding none of the registered or identity claims:
+    a documentation toy such as {"k": "value"}, not a token an issuer minted. (Claims that do
+    not decode are not judged: a provider may wrap its own payload in the JWT shape.)"""
+    match = _JWT.fullmatch(c.secret)
+    if match is None or len(match.group(1)) > _JWT_MAX_CLAIMS:
+        return False
+    claims = _b64url_json(match.group(1))
+    if claims is None:
+        return False
+    return not (isinstance(claims, dict) and _REAL_CLAIMS.intersection(claims))
+
+
+def _b64url_json(segment: str) -> object:
+    try:
+        raw = base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+        return json.loads(raw)
+    except (binascii.Error, ValueError, RecursionError):
+        return None  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+
+
+# ---------------------------------------------------------------- context filters
+
+_CONTEXTUAL_KINDS = frozenset({SecretKind.PASSWORD, SecretKind.GENERIC, SecretKind.DATABASE_CREDENTIAL})
+
+
+def contextual(rule: Rule) -> bool:
+    """Rules without a structural anchor, whose matches need their context judged."""
+    return rule.confidence < Confidence.HIGH and rule.kind in _CONTEXTUAL_KINDS
+
+
+# Source files where an unquoted right-hand side is an expression, not a literal value.
+_CODE_SUFFIXES = frozenset(
+    {
+        ".py", ".pyi", ".pyx", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".java", ".kt", ".kts",
+        ".scala", ".groovy", ".gradle", ".go", ".rs", ".rb", ".php", ".cs", ".vb", ".fs", ".c", ".h",
+        ".cc", ".cpp", ".hpp", ".cxx", ".m", ".mm", ".swift", ".dart", ".lua", ".pl", ".pm", ".r",
+        ".jl", ".ex", ".exs", ".erl", ".clj", ".hs", ".ml", ".vue", ".svelte", ".sol",
+    }
+)  # fmt: skip
+_QUOTES = "\"'`"
+_DOTTED_NAME = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)+")
+_CODE_MARKERS = re.compile(r"[()\[\]]|^(?:this|self|new|await|ctx|cfg|config|settings|options|opts|args)\b")
+
+
+def code_expression(c: Candidate) -> bool:
+    """Code on the right-hand side: get_password(), this.token, config.secret, os.environ[...],
+    or any unquoted right-hand side of an assignment in a source file (an identifier or an
+    expression there, never a literal)."""
+    if not contextual(c.rule):
+        return False
+    if _DOTTED_NAME.fullmatch(c.secret):
+        return True
+    if _quoted(c) or not _after_assignment(c):
+        return False
+    return _is_code_file(c.path) or bool(_CODE_MARKERS.search(c.secret))
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d+)*|0x[0-9a-fA-F]+)(?:[eE][+-]?\d+)?")
+_VERSION = re.compile(r"[vV]?\d+(?:\.\d+){1,3}(?:[-+.~][0-9A-Za-z.+~-]{0,40})?")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+-]{2,30}Z?)?")
+_URL_NO_CREDENTIALS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\s@:/]*(?::\d{1,5})?(?:[/?#]\S*)?")
+_FILE_NAME = re.compile(
+    r"[\w.-]+\.(?:txt|pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|toml|ini|cfg|conf|env|properties"
+    r"|xml|gpg|asc|pub|csv|db|sqlite|log|sh|py|js|html?)",
+    re.I,
+)
+_EMAIL = re.compile(r"[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
+_IP = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?")
+_ARN = re.compile(r"arn:[\w*-]{1,32}:[\w*-]{0,64}:[\w*-]{0,32}:[\w*-]{0,32}:\S+")
+_SHAPES = (_NUMBER, _VERSION, _DATE, _URL_NO_CREDENTIALS, _FILE_NAME, _EMAIL, _IP, _ARN)
+# Paths: /etc/ssl/key.pem, ./secrets.json, ~/.ssh/id_rsa, C:\\keys\\a.pfx, /run/secrets/db_password.
+_POSIX_PATH = re.compile(r"(?:~|\.{1,2})?/[\w.@-]+(?:/[\w.@-]*)*")
+_WINDOWS_PATH = re.compile(r"[A-Za-z]:\\[^\s]*|\\\\[\w.-]+\\[^\s]*")
+_PATH_WORD = re.compile(r"(?:^|/)[a-z][a-z0-9_-]{2,}(?:/|$)|\.[a-z]{2,5}$")
+
+
+def non_secret_value(c: Candidate) -> bool:
+    """Values of a shape no secret has: numbers, versions, dates, paths, file names, e-mail and IP
+    addresses, URLs without credentials, AWS ARNs."""
+    if not contextual(c.rule):
+        return False
+    s = c.secret
+    return any(p.fullmatch(s) for p in _SHAPES) or _is_path(s)
+
+
+def _is_path(s: str) -> bool:
+    """A file path; a base64 value that happens to start with '/' has no plain word segment."""
+    if _WINDOWS_PATH.fullmatch(s):
+        return True
+    return bool(_POSIX_PATH.fullmatch(s)) and bool(_PATH_WORD.search(s))
+
+
+_SEPARATORS = " _.:/*$@#+-"
+_WORDS = re.compile(r"[^\W\d_]+(?:[ _.:/*$@#+-]+[^\W\d_]+)*")  # letters of any script
+_WORD_SEPARATORS = re.compile(r"[ _.:/*$@#+-]+")
+# A value that names what it stands for: "rest-of-my-password", "webdavgeneratedpassword1".
+_SELF_NAMING = frozenset({"password", "passwd", "passphrase", "secret", "token", "apikey", "credential", "credentials"})
+_SELF_NAMING_INSIDE = ("password", "passwd", "secret")  # long enough never to occur by chance
+
+
+def word_like(c: Candidate) -> bool:
+    """Words and identifiers: password = "password", token: "ACCESS_TOKEN", "mysecretpassword",
+    "Content-Type", "ServiceAccount", "geheim$parole", and values that name themselves
+    ("rest-of-my-password", "SomeKindOfPassword123"). Otherwise letters only, each word in natural case (lower, UPPER, Capitalised
+    or camelCase); random letters mix case inside a word and are kept."""
+    if not contextual(c.rule):
+        return False
+    value = c.secret.strip(_SEPARATORS)
+    words = [w.lower() for w in _TOKEN_SPLIT.split(value) if w]
+    if len(words) > 1 and _SELF_NAMING.intersection(words) and all(w.isalpha() for w in words):
+        return True
+    low = value.lower()
+    if any(word in low for word in _SELF_NAMING_INSIDE):
+        return True
+    if not _WORDS.fullmatch(value):
+        return False
+    return all(_natural(w) for w in _WORD_SEPARATORS.split(value))
+
+
+def _natural(word: str) -> bool:
+    """lower, UPPER, uncased (a script without case), Capitalised, camelCase or PascalCase:
+    every capital after the first opens a hump of small letters, the first hump has two."""
+    if word.islower() or word.isupper() or word.lower() == word.upper():
+        return True
+    i = 1 if word[0].isupper() else 0
+    start = i
+    while i < len(word) and not word[i].isupper():
+        i += 1
+    if i - start < 2:
+        return False
+    while i < len(word):  # word[i] is a capital
+        i += 1
+        hump = i
+        while i < len(word) and not word[i].isupper():
+            i += 1
+        if i == hump:
+            return False  # two capitals in a row, or a capital at the end
+    return True
+
+
+_PASSWORD_HASH = re.compile(
+    r"\$(?:2[abxy]?|1|5|6|y|argon2(?:id|i|d)|scrypt|pbkdf2(?:-sha\d+)?|apr1)\$\S{8,}"
+    r"|(?:pbkdf2_sha\d+|bcrypt(?:_sha256)?|argon2|sha1|md5)\$\S{8,}"
+    r"|\{(?:SSHA|SHA|SSHA256|SSHA512|MD5|SMD5|CRYPT|PBKDF2[\w-]*)\}\S{8,}"
+)
+
+
+def password_hash(c: Candidate) -> bool:
+    """Password hashes (bcrypt, crypt(3), Django, LDAP {SSHA}): a digest, not the password."""
+    return contextual(c.rule) and bool(_PASSWORD_HASH.fullmatch(c.secret))
+
+
+# Words in a key name that say its value is not a live secret (or not a secret at all).
+_NON_SECRET_KEY_WORDS = frozenset(
+    {
+        "csrf", "xsrf", "page", "next", "prev", "previous", "continuation", "cursor", "sync", "resume",
+        "cancel", "cancellation", "idempotency", "device", "push", "fcm", "apns", "pagination", "marker",
+        "hashed", "hash", "encrypted", "masked", "dummy", "fake", "mock", "example", "sample",
+        "placeholder", "expected", "invalid", "wrong", "bad", "empty", "no", "null", "verification",
+    }
+)  # fmt: skip
+# Words that make a *token* an identifier rather than a credential: AWS's ClientToken and
+# ClientRequestToken (idempotency), ChangeToken, paginators' input_token / output_token...
+_NON_SECRET_TOKEN_WORDS = frozenset(
+    {
+        "client", "request", "creation", "change", "purchase", "registration", "input", "output", "copy",
+        "grant", "update", "import", "export", "upload", "pagination", "batch",
+    }
+)  # fmt: skip
+_KEY_TAIL = re.compile(r"[\w.$:-]{1,80}$")
+_KEY_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def key_name(c: Candidate) -> bool:
+    """The key a value is assigned to says it is no secret: csrf_token, next_page_token,
+    hashed_password, fake_api_key, wrong_password, ClientToken, AWS::IAM::AccessKey."""
+    if not contextual(c.rule):
+        return False
+    key = assigned_key(c)
+    if "::" in key:
+        return True  # a type name: "AWS::ApiGateway::ApiKey": "48205d4f..."
+    words = {w.lower() for w in _KEY_WORDS.findall(key)}
+    if words & _NON_SECRET_KEY_WORDS:
+        return True
+    return "token" in words and bool(words & _NON_SECRET_TOKEN_WORDS)
+
+
+def assigned_key(c: Candidate) -> str:
+    """The name left of the value on its line: ``db_password`` in ``db_password = "..."``,
+    ``password`` in ``"password": "..."``, ``<password>...`` and ``<add key="password" value="...">``;
+    '' when there is none."""
+    before = _before(c, 120)
+    if before[-1:] in tuple(_QUOTES):
+        before = before[:-1]
+        if before[-1:] in ("b", "r", "u", "B", "R", "U") and not before[-2:-1].isalnum():
+            before = before[:-1]  # a string prefix: b"..." r'...'
+    stripped = before.rstrip(":=>, \t")
+    if stripped[-5:].lower() == "value" and stripped[-6:-5] in (" ", "\t"):
+        stripped = stripped[:-5].rstrip(" \t:=")  # <add key="x" value="...">: the key attribute
+    stripped = stripped.rstrip(" \t" + _QUOTES + "]<>")
+    match = _KEY_TAIL.search(stripped)
+    return match.group(0) if match else ""
+
+
+def _before(c: Candidate, size: int) -> str:
+    """Up to ``size`` characters of the line left of the value ('' when the column is unknown)."""
+    if c.column <= 0:
+        return ""
+    return c.line[max(0, c.column - size) : c.column]
+
+
+_TEMPLATE_SUFFIXES = frozenset({".example", ".sample", ".template", ".tmpl", ".tpl", ".dist", ".skel"})
+_SAMPLE_DIRS = frozenset({"example", "examples", "sample", "samples"})
+
+
+def sample_file(c: Candidate) -> bool:
+    """Files meant to hold stand-ins: templates (.env.example, config.yml.sample, settings.php.dist)
+    and anything under an examples/ or samples/ directory. Applies to every rule below high
+    confidence (a key name plus a charset is not proof enough in a file made of samples)."""
+    if c.rule.confidence >= Confidence.HIGH:
+        return False
+    path = PurePosixPath(c.path.replace("\\", "/"))
+    if path.suffix.lower() in _TEMPLATE_SUFFIXES:
+        return True
+    return any(part.lower() in _SAMPLE_DIRS for part in path.parts[:-1])
+
+
+def _quoted(c: Candidate) -> bool:
+    return _before(c, 1) in tuple(_QUOTES)
+
+
+def _after_assignment(c: Candidate) -> bool:
+    """The value directly follows an assignment: ``x = v``, ``x := v``, ``x => v``, ``x: v``.
+    (Not ``user:pass@`` in a URI: a colon counts only when followed by a space.)"""
+    before = _before(c, 8)
+    stripped = before.rstrip(" \t")
+    if stripped.endswith("="):
+        return True
+    return stripped.endswith(":") and len(stripped) < len(before)
+
+
+def _is_code_file(path: str) -> bool:
+    return PurePosixPath(path).suffix.lower() in _CODE_SUFFIXES
+
+
 FILTERS: dict[str, Filter] = {
+    # value filters: every rule
     "placeholder": placeholder,
     "template": template,
     "documented_example": documented_example,
@@ -226,6 +710,15 @@ FILTERS: dict[str, Filter] = {
     "uuid": uuid,
     "hex_hash": hex_hash,
     "lockfile_integrity": lockfile_integrity,
+    "base58check": base58check,
+    "jwt_without_claims": jwt_without_claims,
+    # context filters: contextual rules only (see ``contextual``)
+    "code_expression": code_expression,
+    "non_secret_value": non_secret_value,
+    "word_like": word_like,
+    "password_hash": password_hash,
+    "key_name": key_name,
+    "sample_file": sample_file,
 }
 
 
