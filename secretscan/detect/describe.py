@@ -5,6 +5,7 @@ and the SHA-256 of the public key, which pairs a key with its certificate."""
 from __future__ import annotations
 
 import hashlib
+import warnings
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -17,6 +18,20 @@ Attributes = tuple[tuple[str, str], ...]
 
 
 def describe(secret: str) -> Attributes:
+    """Facts about ``secret``; a value that cannot be parsed gets a ``*.parsed: no`` note.
+
+    Parsing runs on untrusted content: any failure of the parser is a fact about the value,
+    never an error of the scan (malformed extensions raise ValueError deep inside
+    cryptography, old encodings raise deprecation warnings)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return _describe(secret)
+        except Exception:  # noqa: BLE001 - a parser failure on hostile input is data, not a crash
+            return (("parsed", "no"),)
+
+
+def _describe(secret: str) -> Attributes:
     if secret.startswith("eyJ"):
         return jwt_attributes(secret)
     if "-----BEGIN" not in secret:

@@ -29,6 +29,8 @@ class Value:
     secret_by_name: bool = False  # the structure alone says it is a secret
     safe: bool = False  # encrypted or a reference (SealedSecret, SOPS, ENC(...), ${VAR}): no finding
     note: str | None = None  # e.g. "persists in every image layer"
+    key_path: str = ""  # where in the document: "spec.template.spec.containers[0].env[2].value"
+    rule: str = ""  # structural rule id for a finding on this value ('' = the storage's default)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +54,38 @@ class Parser(Protocol):
 
 # Explicit registry, in order of precedence: the first parser that claims a path reads it.
 PARSERS: list[Parser] = []
+_CONFIG_PARSERS_LOADED: list[bool] = []
+
+
+def _load_config_parsers() -> None:
+    """Put the configuration parsers first in PARSERS, once (on first use: their modules import
+    this one for Value and Parsed, so they cannot be imported from here at import time).
+    Specific file names before the generic YAML/JSON reader; source code is the fallback."""
+    if _CONFIG_PARSERS_LOADED:
+        return
+    _CONFIG_PARSERS_LOADED.append(True)
+    from secretscan.sources.compose import ComposeParser
+    from secretscan.sources.configfiles import ConfigFilesParser
+    from secretscan.sources.dockerfile import DockerfileParser
+    from secretscan.sources.dotenv import DotenvParser
+    from secretscan.sources.kubernetes import KubernetesParser
+    from secretscan.sources.spring import SpringParser
+    from secretscan.sources.terraform import TerraformParser
+
+    PARSERS[:0] = [
+        DockerfileParser(),
+        ComposeParser(),
+        SpringParser(),
+        DotenvParser(),
+        ConfigFilesParser(),
+        TerraformParser(),
+        KubernetesParser(),
+    ]
+    from secretscan.sources.code import CodeParser  # last: tree-sitter loads only when it parses
+
+    PARSERS.append(CodeParser())
 
 
 def parser_for(path: str) -> Parser | None:
+    _load_config_parsers()
     return next((p for p in PARSERS if p.claims(path)), None)

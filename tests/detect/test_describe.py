@@ -68,3 +68,14 @@ def test_encrypted_and_broken_keys() -> None:
 
 def test_other_values_have_no_attributes() -> None:
     assert describe("ghp_R2b8kQ7uYv3mXw9ZtL4nHc6pJd1sFa0eGi5o") == ()
+
+
+def test_a_parser_failure_is_a_fact_not_a_crash(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import secretscan.detect.describe as d
+
+    def explode(_: bytes) -> None:
+        raise RuntimeError("unexpected parser failure deep inside cryptography")
+
+    monkeypatch.setattr(d.x509, "load_pem_x509_certificate", explode)
+    pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----"
+    assert d.describe(pem) == (("parsed", "no"),)

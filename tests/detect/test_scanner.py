@@ -96,3 +96,22 @@ def test_line_index() -> None:
     assert idx.position(7) == (4, 1)
     span = idx.span(1, 5)
     assert (span.line, span.column, span.end_line) == (1, 2, 2)
+
+
+def test_a_rejected_hit_does_not_hide_another_rules_valid_hit() -> None:
+    rules = make_rules(
+        {"id": "secretscan.generic.token", "pattern": r"TOKEN=([0-9a-f]{32})", "confidence": "medium", "min_entropy": 4.5},
+        {"id": "t.acme", "pattern": r"ACME_API_TOKEN=([0-9a-f]{32})", "confidence": "low", "skip_filters": ["hex_hash"]},
+    )
+    d = Detector(Engine(rules), Settings())
+    found = scan(d, "ACME_API_TOKEN=4f0c9a1be27d8356af0c1e92b7d4a6e3")
+    assert [m.rule_id for m in found] == ["t.acme"]  # the generic hit fails its entropy floor first
+
+
+def test_a_provider_rule_outranks_a_more_confident_generic_rule() -> None:
+    rules = make_rules(
+        {"id": "secretscan.generic.token", "pattern": r"TOKEN=([A-Za-z0-9]{24})", "confidence": "high"},
+        {"id": "t.acme", "pattern": r"ACME_API_TOKEN=([A-Za-z0-9]{24})", "confidence": "low"},
+    )
+    d = Detector(Engine(rules), Settings())
+    assert [m.rule_id for m in scan(d, "ACME_API_TOKEN=Zq7Rk2Lw9Xv4Tn8Bc3Md6Pf0")] == ["t.acme"]

@@ -1,0 +1,215 @@
+"""Find encoded runs in text and decode them, so secrets hidden by encoding are scanned too.
+
+Handled: base64 and base64url runs, hex runs, percent-encoding, ``\\uXXXX``/``\\xXX``
+escapes, and JSON strings embedded in strings (escaped quotes). A decoded run is kept only
+when it is mostly printable UTF-8 text that differs from its source. Work is bounded per
+blob (candidates, run length and total decoded bytes), so hostile input cannot blow up
+memory or time: every pass is a linear-time regex scan plus bounded decoding.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_candidates: int = 4000  # decoded runs kept per text
+    max_attempts: int = 20000  # encoded-looking runs tried per text (bounds time on hostile input)
+    max_run: int = 256 * 1024  # longest encoded run tried (bytes)
+    max_total: int = 8 * 1024 * 1024  # decoded bytes kept per text
+    min_decoded: int = 8  # shorter decoded text cannot hold a secret worth a rule
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A decoded run: where its encoded form sits in the parent text, and what it decodes to."""
+
+    start: int
+    end: int
+    data: bytes
+    codec: str
+
+
+_B64 = re.compile(rb"[A-Za-z0-9+/_-]{16,}={0,2}")
+_HEX = re.compile(rb"(?<![0-9A-Za-z])[0-9a-fA-F]{20,}(?![0-9A-Za-z])")  # no repeated group: O(1) memory
+_PERCENT = re.compile(rb"%[0-9A-Fa-f]{2}")
+_ESCAPE = re.compile(rb"\\(?:u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2})")
+_JSON_STRING = re.compile(rb'"((?:[^"\\\n]|\\.){8,8192})"')
+_RUN_STOP = re.compile(rb"[\s'\"<>`]")
+_PRINTABLE_MIN = 0.9
+
+
+def decode_runs(data: bytes, limits: Limits = Limits()) -> Iterator[Decoded]:
+    """Every decodable run in ``data``, in order of the passes, within ``limits``."""
+    budget = _Budget(limits)
+    for finder in _passes(data):
+        for piece in finder(data, limits):
+            if piece is None:
+                if budget.attempts_left():
+                    continue
+                break
+            if not budget.take(piece):
+                return
+            yield piece
+
+
+def _passes(data: bytes) -> list:  # type: ignore[type-arg]
+    passes = [_base64_runs, _hex_runs]
+    if b"%" in data:
+        passes.append(_percent_runs)
+    if b"\\u" in data or b"\\x" in data:
+        passes.append(_escape_runs)
+    if b'\\"' in data:
+        passes.append(_json_strings)
+    return passes
+
+
+class _Budget:
+    def __init__(self, limits: Limits) -> None:
+        self.candidates = limits.max_candidates
+        self.total = limits.max_total
+        self.attempts = limits.max_attempts
+
+    def attempts_left(self) -> bool:
+        self.attempts -= 1
+        return self.attempts > 0
+
+    def take(self, piece: Decoded) -> bool:
+        self.candidates -= 1
+        self.total -= len(piece.data)
+        return self.candidates >= 0 and self.total >= 0
+
+
+def _text(decoded: bytes, source: bytes, limits: Limits) -> bool:
+    """Whether decoded bytes are text worth scanning (and not the source again)."""
+    if len(decoded) < limits.min_decoded or decoded == source:
+        return False
+    try:
+        text = decoded.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
+    return printable >= _PRINTABLE_MIN * len(text)
+
+
+def _base64_runs(data: bytes, limits: Limits) -> Iterator[Decoded | None]:
+    for m in _B64.finditer(data):
+        run = m.group(0)
+        if len(run) > limits.max_run or not _mixed(run):
+            continue  # cheap rejections do not count as attempts
+        body = run.rstrip(b"=")
+        url = b"-" in body or b"_" in body
+        if url and (b"+" in body or b"/" in body):
+            continue
+        if len(body) % 4 == 1:
+            continue
+        padded = body + b"=" * (-len(body) % 4)
+        try:
+            decoded = base64.urlsafe_b64decode(padded) if url else base64.b64decode(padded, validate=True)
+        except (binascii.Error, ValueError):
+            yield None
+            continue
+        yield Decoded(m.start(), m.end(), decoded, "base64url" if url else "base64") if _text(decoded, run, limits) else None
+
+
+def _mixed(run: bytes) -> bool:
+    """Base64 of text mixes cases and digits; plain identifiers mostly do not."""
+    has_digit = any(48 <= c <= 57 for c in run)
+    has_upper = any(65 <= c <= 90 for c in run)
+    has_lower = any(97 <= c <= 122 for c in run)
+    return has_upper and has_lower and (has_digit or b"+" in run or b"/" in run or run.endswith(b"="))
+
+
+def _hex_runs(data: bytes, limits: Limits) -> Iterator[Decoded | None]:
+    for m in _HEX.finditer(data):
+        run = m.group(0)
+        if len(run) > limits.max_run or len(run) % 2:
+            continue
+        decoded = bytes.fromhex(run.decode("ascii"))
+        yield Decoded(m.start(), m.end(), decoded, "hex") if _text(decoded, run, limits) else None
+
+
+def _runs_around(
+    data: bytes, anchor: re.Pattern[bytes], minimum: int, limits: Limits
+) -> Iterator[tuple[int, int] | None]:
+    """Maximal runs without white space or quotes that hold ``minimum`` anchors.
+
+    Anchors are found first and each run is grown outwards once, so the work is linear
+    (a regex with a leading ``[^...]*`` would retry from every position of a long run).
+    """
+    pos = 0
+    while True:
+        m = anchor.search(data, pos)
+        if m is None:
+            return
+        stop = _RUN_STOP.search(data, m.end())
+        end = stop.start() if stop else len(data)
+        start = _run_start(data, m.start(), pos)
+        pos = max(end, m.end())
+        ok = end - start <= limits.max_run and len(anchor.findall(data, start, end)) >= minimum
+        yield (start, end) if ok else None
+
+
+_STOPS = (b" ", b"\n", b"\t", b"\r", b"'", b'"', b"<", b">", b"`", b"\f", b"\v")
+
+
+def _run_start(data: bytes, at: int, floor: int) -> int:
+    return max(data.rfind(stop, floor, at) for stop in _STOPS) + 1 if at > floor else at
+
+
+def _percent_runs(data: bytes, limits: Limits) -> Iterator[Decoded | None]:
+    for span in _runs_around(data, _PERCENT, 2, limits):
+        if span is None:
+            yield None
+            continue
+        start, end = span
+        run = data[start:end]
+        decoded = unquote_to_bytes(run)
+        yield Decoded(start, end, decoded, "percent") if _text(decoded, run, limits) else None
+
+
+def _escape_runs(data: bytes, limits: Limits) -> Iterator[Decoded | None]:
+    for span in _runs_around(data, _ESCAPE, 1, limits):
+        if span is None:
+            yield None
+            continue
+        start, end = span
+        run = data[start:end].replace(b"\\\\", b"\\")
+        decoded = _unescape(run)
+        ok = decoded is not None and _text(decoded, run, limits)
+        yield Decoded(start, end, decoded, "escape") if ok and decoded is not None else None
+
+
+_ONE_ESCAPE = re.compile(rb"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})")
+
+
+def _unescape(run: bytes) -> bytes | None:
+    def one(m: re.Match[bytes]) -> bytes:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code).encode("utf-8", errors="surrogatepass")
+
+    try:
+        return _ONE_ESCAPE.sub(one, run)
+    except (ValueError, UnicodeEncodeError):
+        return None
+
+
+def _json_strings(data: bytes, limits: Limits) -> Iterator[Decoded | None]:
+    for m in _JSON_STRING.finditer(data):
+        inner = m.group(1)
+        if b'\\"' not in inner or len(inner) > limits.max_run:
+            continue
+        try:
+            text = json.loads(b'"' + inner + b'"')
+        except ValueError:
+            yield None
+            continue
+        decoded = text.encode("utf-8", errors="replace") if isinstance(text, str) else b""
+        yield Decoded(m.start(1), m.end(1), decoded, "json-string") if _text(decoded, inner, limits) else None

@@ -1,0 +1,282 @@
+"""A YAML (and JSON) reader that keeps the exact position of every scalar.
+
+Built on PyYAML's event parser (libyaml when available), not on its composer: libyaml's
+composer recurses in C and crashes the interpreter on deeply nested input, while the event
+stream is flat. Nodes are built here with an explicit stack; aliases point at the anchored
+node (shared, never copied, so "billion laughs" documents stay small), and walkers must not
+re-enter a node they have seen (``walk`` takes care of that).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_DEPTH = 64  # deeper structure is still scanned as text, just not walked
+_PLAIN_KEY = re.compile(r"[\w-]+")
+MAX_NESTING = 256  # deeper input is not parsed at all (the file is scanned as text)
+
+
+class YamlError(Exception):
+    """Not YAML (or JSON) this reader can parse; the message is one line."""
+
+
+@dataclass(eq=False, slots=True)
+class Scalar:
+    value: str
+    start: int  # character offsets of the value as written (inside quotes; block: from the indicator)
+    end: int
+    line: int  # 1-based line of ``start``
+    style: str  # '' plain, '"', "'", '|', '>'
+    tag: str | None = None
+
+    @property
+    def block(self) -> bool:
+        return self.style in ("|", ">")
+
+
+@dataclass(eq=False, slots=True)
+class Mapping:
+    start: int
+    line: int
+    pairs: list[tuple[Node, Node]] = field(default_factory=list)
+
+
+@dataclass(eq=False, slots=True)
+class Sequence:
+    start: int
+    line: int
+    items: list[Node] = field(default_factory=list)
+
+
+Node = Scalar | Mapping | Sequence
+PathPart = str | int
+
+
+def load_documents(source: str) -> list[Node | None]:
+    """Every document of a YAML stream (a JSON file is one document). ``source`` is
+    ``Text.clean()`` (or a same-length rewrite of it): offsets are characters of it."""
+    builder = _Builder(source)
+    try:
+        for event in yaml.parse(source, Loader=_Loader):
+            builder.feed(event)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise YamlError(f"{problem}{where}") from None
+    except (ValueError, TypeError, MemoryError) as exc:  # hostile bytes: never a crash
+        raise YamlError(type(exc).__name__) from None
+    return builder.documents
+
+
+class _Builder:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.documents: list[Node | None] = []
+        self.stack: list[Mapping | Sequence] = []
+        self.pending_key: list[Node | None] = []
+        self.anchors: dict[str, Node] = {}
+        self.root: Node | None = None
+
+    def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.root, self.anchors = None, {}
+        elif isinstance(event, yaml.DocumentEndEvent):
+            self.documents.append(self.root)
+        elif isinstance(event, yaml.ScalarEvent):
+            self._add(self._scalar(event), event.anchor)
+        elif isinstance(event, yaml.AliasEvent):
+            target = self.anchors.get(event.anchor or "")
+            if target is None:
+                raise YamlError(f"unknown alias *{event.anchor} (line {_where(event.start_mark)[1]})")
+            self._add(target, None)
+        elif isinstance(event, yaml.MappingStartEvent):
+            self._open(Mapping(*_where(event.start_mark)), event.anchor)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            self._open(Sequence(*_where(event.start_mark)), event.anchor)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            self.stack.pop()
+            self.pending_key.pop()
+
+    def _open(self, node: Mapping | Sequence, anchor: str | None) -> None:
+        if len(self.stack) >= MAX_NESTING:  # libyaml slows down with the square of the depth
+            raise YamlError(f"nested deeper than {MAX_NESTING} levels (line {node.line})")
+        self._add(node, anchor)
+        self.stack.append(node)
+        self.pending_key.append(None)
+
+    def _add(self, node: Node, anchor: str | None) -> None:
+        if anchor:
+            self.anchors[anchor] = node
+        if not self.stack:
+            self.root = node
+            return
+        parent = self.stack[-1]
+        if isinstance(parent, Sequence):
+            parent.items.append(node)
+            return
+        key = self.pending_key[-1]
+        if key is None:
+            self.pending_key[-1] = node
+        else:
+            parent.pairs.append((key, node))
+            self.pending_key[-1] = None
+
+    def _scalar(self, event: yaml.ScalarEvent) -> Scalar:
+        (marked, first_line), (end, _) = _where(event.start_mark), _where(event.end_mark)
+        style = event.style or ""
+        start = _skip_properties(self.source, marked, end)
+        if style in ('"', "'") and end - start >= 2:
+            start, end = start + 1, end - 1
+        elif style in ("|", ">"):
+            while end > start and self.source[end - 1] in " \t\r\n":
+                end -= 1
+        line = first_line + self.source.count("\n", marked, start)
+        return Scalar(event.value, start, end, line, style, event.tag)
+
+
+def _where(mark: Any) -> tuple[int, int]:
+    """(character index, 1-based line) of an event mark (PyYAML's or libyaml's)."""
+    return (int(mark.index), int(mark.line) + 1) if mark is not None else (0, 1)
+
+
+def _skip_properties(source: str, start: int, end: int) -> int:
+    """Skip an anchor (&a) and a tag (!t) written before a scalar."""
+    while start < end and source[start] in "&!":
+        while start < end and source[start] not in " \t\r\n":
+            start += 1
+        while start < end and source[start] in " \t\r\n":
+            start += 1
+    return start
+
+
+def get(node: Node | None, key: str) -> Node | None:
+    """The value of ``key`` in a mapping (the last one wins, as in most loaders)."""
+    if not isinstance(node, Mapping):
+        return None
+    found = None
+    for k, v in node.pairs:
+        if isinstance(k, Scalar) and k.value == key:
+            found = v
+    return found
+
+
+def text_of(node: Node | None) -> str | None:
+    return node.value if isinstance(node, Scalar) else None
+
+
+def get_text(node: Node | None, *keys: str) -> str | None:
+    for key in keys:
+        node = get(node, key)
+    return text_of(node)
+
+
+def pairs(node: Mapping) -> Iterator[tuple[Scalar, Node]]:
+    """Key/value pairs with scalar keys, merge keys (``<<: *base``) expanded in place."""
+    for k, v in node.pairs:
+        if not isinstance(k, Scalar):
+            continue
+        if k.value == "<<" and k.tag is None:
+            sources = v.items if isinstance(v, Sequence) else [v]
+            for src in sources:
+                if isinstance(src, Mapping) and src is not node:
+                    yield from ((kk, vv) for kk, vv in src.pairs if isinstance(kk, Scalar) and kk.value != "<<")
+            continue
+        yield k, v
+
+
+def walk(node: Node | None, path: tuple[PathPart, ...] = ()) -> Iterator[tuple[tuple[PathPart, ...], Scalar]]:
+    """Every scalar value under ``node`` with its path; each node is entered once."""
+    seen: set[int] = set()
+    stack: list[tuple[Node, tuple[PathPart, ...]]] = [] if node is None else [(node, path)]
+    while stack:
+        current, where = stack.pop()
+        if isinstance(current, Scalar):
+            yield where, current
+            continue
+        if id(current) in seen or len(where) > MAX_DEPTH:
+            continue
+        seen.add(id(current))
+        if isinstance(current, Mapping):
+            children: list[tuple[Node, tuple[PathPart, ...]]] = [(v, (*where, k.value)) for k, v in pairs(current)]
+        else:
+            children = [(item, (*where, i)) for i, item in enumerate(current.items)]
+        stack.extend(reversed(children))
+
+
+def json_path(path: tuple[PathPart, ...]) -> str:
+    """``spec.template.spec.containers[0].env[2].value``; odd keys as ``["a.b/c"]``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif _PLAIN_KEY.fullmatch(part):
+            out += f".{part}" if out else part
+        else:
+            out += '["' + part.replace('"', '\\"') + '"]'
+    return out
+
+
+def dotted(path: tuple[PathPart, ...]) -> str:
+    """``spring.datasource.password``, ``servers[0].password`` (Spring's flattening)."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+_NAME_FIELDS = ("name", "key", "envName")
+
+
+def walk_named(
+    node: Node | None, path: tuple[PathPart, ...] = ()
+) -> Iterator[tuple[tuple[PathPart, ...], Scalar, str]]:
+    """Every scalar with its path and the name it is assigned to: its mapping key, or, in a
+    ``{name: X, value: v}`` item (env lists and their look-alikes), ``X``. Items of a sequence
+    of scalars have no name ('')."""
+    seen: set[int] = set()
+    stack: list[tuple[Node, tuple[PathPart, ...], str]] = [] if node is None else [(node, path, "")]
+    while stack:
+        current, where, name = stack.pop()
+        if isinstance(current, Scalar):
+            yield where, current, name
+            continue
+        if id(current) in seen or len(where) > MAX_DEPTH:
+            continue
+        seen.add(id(current))
+        children: list[tuple[Node, tuple[PathPart, ...], str]] = []
+        if isinstance(current, Mapping):
+            entries = list(pairs(current))
+            item_name = _item_name(entries)
+            for k, v in entries:
+                named = item_name if item_name and k.value == "value" else k.value
+                children.append((v, (*where, k.value), named))
+        else:
+            children = [(item, (*where, i), "") for i, item in enumerate(current.items)]
+        stack.extend(reversed(children))
+
+
+def _item_name(entries: list[tuple[Scalar, Node]]) -> str:
+    keys = {k.value: v for k, v in entries}
+    if not isinstance(keys.get("value"), Scalar):
+        return ""
+    for field_name in _NAME_FIELDS:
+        candidate = keys.get(field_name)
+        if isinstance(candidate, Scalar) and candidate.value:
+            return candidate.value
+    return ""
+
+
+def node_at(node: Node | None, *path: str) -> Node | None:
+    for key in path:
+        node = get(node, key)
+    return node

@@ -1,0 +1,233 @@
+"""Kubernetes manifests, Helm charts, Kustomize and kubeconfig: fixtures/k8s, helm, kustomize."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+from structured_expect import (
+    FIXTURES,
+    actual,
+    analyze_file,
+    detector,
+    expectations,
+    fixture_files,
+    full_detector,
+    places,
+)
+
+from secretscan.config import Settings
+from secretscan.detect.structured import analyze
+from secretscan.ids import blob_id
+from secretscan.model import Blob, Provenance, SourceKind, Storage
+from secretscan.sources.kubernetes import KubernetesParser, file_kind, is_kubeconfig_path, mask_templates
+from secretscan.sources.structured import parser_for
+from secretscan.sources.textpos import Text
+from secretscan.sources.yamlpos import load_documents
+
+FOLDERS = ("k8s", "helm", "kustomize")
+CASES = [(folder, rel) for folder in FOLDERS for rel in fixture_files(folder)]
+QUIET = [
+    ("k8s", "quiet-sealed.yaml"),
+    ("k8s", "quiet-sops.yaml"),
+    ("k8s", "quiet-refs.yaml"),
+    ("helm", "webapp/templates/secret.yaml"),
+    ("helm", "webapp/values-prod.yaml"),
+    ("kustomize", "overlays/prod/kustomization.yaml"),
+]
+
+
+@pytest.fixture(scope="module")
+def github_only():  # type: ignore[no-untyped-def]
+    return detector(settings=Settings(show_secrets=True))
+
+
+@pytest.mark.parametrize(("folder", "rel"), CASES)
+def test_fixture_findings_are_exactly_the_annotated_ones(folder: str, rel: str, github_only) -> None:  # type: ignore[no-untyped-def]
+    expected = expectations(folder)
+    assert rel in expected, f"{folder}/{rel} is not annotated in expected.yaml"
+    assert actual(analyze_file(github_only, folder, rel)) == expected[rel]
+
+
+@pytest.mark.parametrize(("folder", "rel"), CASES)
+def test_reported_spans_hold_the_secret_itself(folder: str, rel: str, github_only) -> None:  # type: ignore[no-untyped-def]
+    data = (FIXTURES / folder / rel).read_bytes()
+    for m in analyze_file(github_only, folder, rel):
+        if not m.location.decoding and m.revealed is not None:
+            written = data[m.location.span.start : m.location.span.end].decode()
+            assert written.strip() == m.revealed, (rel, m.rule_id, m.location.locator)
+
+
+@pytest.mark.parametrize(("folder", "rel"), QUIET)
+def test_quiet_files_stay_quiet_with_every_rule(folder: str, rel: str) -> None:
+    found = analyze_file(full_detector(), folder, rel)
+    assert [(m.rule_id, m.location.span.line) for m in found if not m.location.allowed] == []
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_every_annotated_place_is_reported_with_every_rule(folder: str) -> None:
+    """With all rules, a generic rule may take a value over from a structural one; the place,
+    locator and storage must not change."""
+    for rel, rows in expectations(folder).items():
+        got = places(actual(analyze_file(full_detector(), folder, rel)))
+        assert places(rows) <= got, rel
+
+
+def _analyze(text: str, path: str = "k8s/x.yaml", settings: Settings | None = None):  # type: ignore[no-untyped-def]
+    data = text.encode()
+    det = detector(settings=settings or Settings(show_secrets=True))
+    return analyze(det, Blob(blob_id(data), data), Provenance(SourceKind.FILE, path))
+
+
+def test_secret_data_is_decoded_and_located_at_the_key() -> None:
+    token = "ghp_R2b8kQ7uYv3mXw9ZtL4nHc6pJd1sFa0eGi5o"
+    encoded = base64.b64encode(token.encode()).decode()
+    found = _analyze(f"kind: Secret\napiVersion: v1\nmetadata: {{name: s, namespace: n}}\ndata:\n  tok: {encoded}\n")
+    [m] = found
+    loc = m.location
+    assert (m.rule_id, m.revealed) == ("secretscan.github.pat", token)
+    assert (loc.span.line, loc.span.column, loc.storage) == (5, 8, Storage.KUBERNETES_SECRET)
+    assert (loc.locator, loc.key_path, loc.decoding) == ("Secret/n/s key=tok", "data.tok", ("base64",))
+
+
+def test_env_literal_has_locator_and_json_path() -> None:
+    manifest = """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: data}
+spec:
+  template:
+    spec:
+      containers:
+        - name: pg
+          env:
+            - {name: A, value: "1"}
+            - {name: B, value: "2"}
+            - {name: POSTGRES_PASSWORD, value: "St4teful-Pw-901"}
+"""
+    [m] = _analyze(manifest)
+    assert m.rule_id == "secretscan.kubernetes.env-literal"
+    assert m.location.locator == "StatefulSet/data/db container=pg env=POSTGRES_PASSWORD"
+    assert m.location.key_path == "spec.template.spec.containers[0].env[2].value"
+    assert (m.location.span.line, m.revealed) == (12, "St4teful-Pw-901")
+
+
+def test_a_value_a_rule_reports_gets_no_structural_finding_too() -> None:
+    token = "ghp_R2b8kQ7uYv3mXw9ZtL4nHc6pJd1sFa0eGi5o"
+    found = _analyze(f"kind: ConfigMap\nmetadata: {{name: c}}\ndata:\n  GITHUB_TOKEN: {token}\n")
+    assert [(m.rule_id, m.location.storage) for m in found] == [("secretscan.github.pat", Storage.CONFIGMAP)]
+
+
+def test_certificates_in_a_secret_are_not_secrets_but_the_key_is() -> None:
+    cert = base64.b64encode(b"-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n").decode()
+    key = base64.b64encode(b"-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIfake\n-----END EC PRIVATE KEY-----\n").decode()
+    text = f"kind: Secret\nmetadata: {{name: t}}\ntype: kubernetes.io/tls\ndata:\n  tls.crt: {cert}\n  tls.key: {key}\n"
+    found = _analyze(text)
+    assert [(m.rule_id, m.location.span.line) for m in found] == [("secretscan.kubernetes.tls-private-key", 6)]
+
+
+def test_invalid_base64_in_secret_data_is_read_as_written() -> None:
+    [m] = _analyze("kind: Secret\nmetadata: {name: s}\ndata:\n  password: not*base64*Pw-771\n")
+    assert (m.rule_id, m.revealed, m.location.decoding) == (
+        "secretscan.kubernetes.secret-value",
+        "not*base64*Pw-771",
+        (),
+    )
+    assert "not valid base64" in (m.location.note or "")
+
+
+def test_positions_are_bytes_after_non_ascii_text() -> None:
+    text = '# café ☕ configuration\nkind: Secret\nmetadata: {name: ü}\nstringData:\n  pässword: "Ünïcode-Pw-4410"\n'
+    [m] = _analyze(text)
+    data = text.encode()
+    assert data[m.location.span.start : m.location.span.end].decode() == "Ünïcode-Pw-4410"
+    assert (m.location.span.line, m.location.span.column) == (5, 14)
+    assert m.location.locator == "Secret/default/ü key=pässword"
+
+
+def test_invalid_utf8_does_not_shift_positions() -> None:
+    data = b"# \xff\xfe broken bytes\nkind: Secret\nmetadata: {name: s}\nstringData:\n  password: Inv4lid-Utf8-Pw\n"
+    det = detector(settings=Settings(show_secrets=True))
+    [m] = analyze(det, Blob(blob_id(data), data), Provenance(SourceKind.FILE, "x.yaml"))
+    assert data[m.location.span.start : m.location.span.end] == b"Inv4lid-Utf8-Pw"
+
+
+def test_malformed_yaml_falls_back_to_text_with_a_note() -> None:
+    found = _analyze("kind: Secret\nstringData:\n  token: ghp_R2b8kQ7uYv3mXw9ZtL4nHc6pJd1sFa0eGi5o\n  bad: [\n")
+    assert [(m.rule_id, m.location.span.line) for m in found] == [("secretscan.github.pat", 3)]
+    assert found.notes == (
+        "k8s/x.yaml: not valid YAML/JSON (did not find expected node content (line 5)): scanned as plain text",
+    )  # type: ignore[attr-defined]
+
+
+def test_helm_template_that_stays_invalid_is_noted_not_dropped() -> None:
+    data = (FIXTURES / "helm/webapp/templates/broken.yaml").read_bytes()
+    parsed = KubernetesParser().parse(data, "webapp/templates/broken.yaml")
+    assert parsed.values == ()
+    assert len(parsed.notes) == 1 and parsed.notes[0].startswith("Helm template that is not valid YAML")
+
+
+def test_hostile_yaml_never_crashes() -> None:
+    parser = KubernetesParser()
+    deep = ("[" * 100_000 + "]" * 100_000).encode()
+    laughs = b'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    for i in range(1, 12):
+        laughs += (
+            f"{chr(97 + i)}: &{chr(97 + i)} [*{chr(96 + i)},*{chr(96 + i)},*{chr(96 + i)},*{chr(96 + i)}]\n".encode()
+        )
+    for data in (deep, laughs, b"\x00\x01\x02" * 1000, b"key: [unclosed", b"\xff\xfe\xfd"):
+        parsed = parser.parse(data, "x.yaml")
+        assert len(parsed.values) < 100
+
+
+def test_mask_templates_keeps_every_offset() -> None:
+    source = 'metadata:\n  name: {{ include "x" . }}\n  labels:\n    {{- include "l" . | nindent 4 }}\nspec: {}\n'
+    masked, actions = mask_templates(source)
+    assert len(masked) == len(source) and masked.count("\n") == source.count("\n")
+    assert masked.splitlines()[3] == "    #" + " " * (len(source.splitlines()[3]) - 5)
+    assert [source[a:b] for a, b in actions] == ['{{ include "x" . }}', '{{- include "l" . | nindent 4 }}']
+    assert load_documents(masked)  # parses
+
+
+def test_yaml_reader_keeps_exact_scalar_spans() -> None:
+    source = 'a: &x "quoted"\nb: *x\nc: |\n  block\n  text\nd: plain  # comment\n'
+    [doc] = load_documents(Text(source.encode()).clean())
+    spans = {k.value: source[v.start : v.end] for k, v in doc.pairs}  # type: ignore[union-attr]
+    assert spans == {"a": "quoted", "b": "quoted", "c": "|\n  block\n  text", "d": "plain"}
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("k/kustomization.yaml", "kustomize"),
+        ("chart/values.yaml", "helm-values"),
+        ("chart/values-prod.yaml", "helm-values"),
+        ("chart/prod.values.yml", "helm-values"),
+        ("chart/templates/deploy.yaml", "helm-template"),
+        ("k8s/deploy.yaml", "manifest"),
+    ],
+)
+def test_file_kinds(path: str, kind: str) -> None:
+    assert file_kind(path) == kind
+
+
+def test_parser_claims() -> None:
+    assert is_kubeconfig_path("home/.kube/config") and is_kubeconfig_path("prod.kubeconfig")
+    assert not is_kubeconfig_path("app/config")
+    names = {
+        p: getattr(parser_for(p), "name", None) for p in ("a.yaml", "b.json", "package-lock.json", "tsconfig.json")
+    }
+    assert names == {"a.yaml": "kubernetes", "b.json": "kubernetes", "package-lock.json": None, "tsconfig.json": None}
+
+
+def test_docker_config_under_any_name_is_understood() -> None:
+    auth = base64.b64encode(b"robot:Qu4y-R0bot-Pw-1").decode()
+    [m] = _analyze(json.dumps({"auths": {"quay.io": {"auth": auth}}}), "ci/docker-config.json")
+    assert (m.rule_id, m.revealed) == ("secretscan.docker.registry-credential", "Qu4y-R0bot-Pw-1")
+    assert (m.location.locator, m.location.decoding) == ("auths.quay.io user=robot auth", ("base64", "user:password"))
+
+
+def test_files_too_large_to_parse_are_noted() -> None:
+    parsed = KubernetesParser().parse(b"a: b\n" * (1 << 20), "big.yaml")
+    assert parsed.values == () and parsed.notes == ("over 2 MiB: not parsed as YAML/JSON, scanned as plain text",)
