@@ -86,6 +86,8 @@ class Storage(str, enum.Enum):
     DOTENV = "dotenv"
     CONFIG_FILE = "config-file"
     SOURCE_CODE = "source-code"
+    KUBERNETES_MANIFEST = "kubernetes-manifest"  # another field of a k8s object: container args, a CR
+    TERRAFORM = "terraform"  # *.tfvars, variable defaults, resource arguments
 
 
 class SourceKind(str, enum.Enum):
@@ -129,7 +131,11 @@ class Provenance:
 
     kind: SourceKind
     path: str
-    commit: CommitInfo | None = None
+    commit: CommitInfo | None = None  # git: the commit that first introduced this blob at this path
+    # git exposure: whether this blob is still at this path in the tip of the default branch
+    # (None when unknown), and, when it is not, the commit that removed it from there.
+    in_tip: bool | None = None
+    removed_in: CommitInfo | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +182,7 @@ class Location:
     decoding: tuple[str, ...] = ()  # chain of decodings applied, e.g. ("base64",)
     note: str | None = None
     allowed: bool = False  # an inline allow comment covers this occurrence
+    key_path: str | None = None  # e.g. "spec.template.spec.containers[0].env[2].value"
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +197,11 @@ class Match:
     entropy: float = 0.0
     length: int = 0
     revealed: str | None = None  # set only when the user asked for --show-secrets
+    attributes: tuple[tuple[str, str], ...] = ()  # non-secret facts, e.g. ("jwt.iss", "...")
+    # Baseline digests (detect.digests), computed only when a baseline needs them, never rendered:
+    # HMAC of (rule id, secret) with the baseline key, and the SHA-1 a detect-secrets baseline holds.
+    keyed_hash: str | None = field(default=None, repr=False)
+    sha1: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +219,9 @@ class Finding:
     locations: tuple[Location, ...]
     status: Status = Status.NEW
     revealed: str | None = None
+    attributes: tuple[tuple[str, str], ...] = ()
+    keyed_hash: str | None = field(default=None, repr=False)  # as on Match: for baselines only
+    sha1: str | None = field(default=None, repr=False)
 
     @property
     def first(self) -> Location:

@@ -1,27 +1,65 @@
-"""`secretscan scan`: the working tree (and, later, staged content and history)."""
+"""`secretscan scan`: the working tree, the staged content, a git history or a range of commits.
+
+Heavy modules (the engine, rich) are imported inside the command, so that a pre-commit hook
+judging one staged file starts fast.
+"""
 
 from __future__ import annotations
 
-from dataclasses import replace
+import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from secretscan.cli.common import cache_dir, rules_for, settings_for, write_output
-from secretscan.cli.output import emit
-from secretscan.detect.engine import Engine
-from secretscan.detect.scanner import Detector
-from secretscan.errors import EXIT_CLEAN, EXIT_FINDINGS
+from secretscan.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 from secretscan.model import Confidence, ScanResult, Severity
-from secretscan.pipeline import scan as run_scan
-from secretscan.sources.files import FileSource
+
+if TYPE_CHECKING:
+    from secretscan.config import Settings
+    from secretscan.model import Rule
+    from secretscan.pipeline import Progress, Walker
 
 LEVELS = click.Choice([s.label for s in Severity] + ["any", "none"], case_sensitive=False)
+
+
+@dataclass(frozen=True, slots=True)
+class GitMode:
+    """Which git content to scan instead of the working tree (all unset: the working tree)."""
+
+    staged: bool = False
+    history: bool = False
+    branches: tuple[str, ...] = ()
+    since: str | None = None
+    range: str | None = None
+    allow_shallow: bool = False
+
+    @property
+    def reads_history(self) -> bool:
+        return self.history or bool(self.branches or self.since or self.range)
+
+    def check(self, paths: tuple[Path, ...], no_git: bool) -> None:
+        if self.staged and self.reads_history:
+            raise UsageError("--staged scans the index: do not combine it with --history, --branch, --since or --range")
+        if self.since and self.range:
+            raise UsageError("--since and --range both choose commits: give one of them")
+        if self.range and self.branches:
+            raise UsageError("--range names its own commits: do not combine it with --branch")
+        if (self.staged or self.reads_history) and (no_git or len(paths) > 1):
+            raise UsageError("--staged, --history, --since and --range take one repository path and need git")
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--no-git", is_flag=True, help="Scan every file under the paths, ignoring git.")
+@click.option("--staged", is_flag=True, help="Scan what is about to be committed (the index), not the working tree.")
+@click.option("--history", is_flag=True, help="Scan every blob reachable from every ref (branches, tags, remotes).")
+@click.option("--branch", "branches", multiple=True, metavar="REF", help="Scan the history of REF only (repeatable).")
+@click.option("--since", metavar="REF", help="Scan only the blobs introduced by the commits after REF (REF..HEAD).")
+@click.option("--range", "commit_range", metavar="A..B", help="Scan only the blobs introduced by the commits in A..B.")
+@click.option("--allow-shallow", is_flag=True, help="Scan a shallow clone's partial history instead of refusing.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=None, help="Worker processes (0: one per core).")
 @click.option("-f", "--format", "fmt", type=click.Choice(["console", "json", "sarif"]), default="console")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @click.option("--fail-on", type=LEVELS, default=None, help="Lowest severity that fails the run (default: any).")
@@ -31,10 +69,19 @@ LEVELS = click.Choice([s.label for s in Severity] + ["any", "none"], case_sensit
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(exists=True, path_type=Path), help="Extra rule folder.")
 @click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
 @click.option("--max-file-size", type=click.IntRange(min=1), default=None, help="Skip larger files (bytes).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress, no summary on a clean run.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary on a clean run.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path), help="Fail only on secrets not in this baseline (secretscan baseline create).")
+@click.option("--baseline-key-file", type=click.Path(dir_okay=False, path_type=Path), help="Key of the baseline's keyed entries (default: $SECRETSCAN_BASELINE_KEY).")
 def scan(
     paths: tuple[Path, ...],
     no_git: bool,
+    staged: bool,
+    history: bool,
+    branches: tuple[str, ...],
+    since: str | None,
+    commit_range: str | None,
+    allow_shallow: bool,
+    jobs: int | None,
     fmt: str,
     output: Path | None,
     fail_on: str | None,
@@ -45,8 +92,20 @@ def scan(
     exclude: tuple[str, ...],
     max_file_size: int | None,
     quiet: bool,
+    baseline_file: Path | None,
+    baseline_key_file: Path | None,
 ) -> int:
-    """Scan files for secrets. Exit 1 when findings reach --fail-on."""
+    """Scan files, staged changes or git history for secrets. Exit 1 when findings reach --fail-on."""
+    from secretscan.cli.baseline_support import open_gate
+    from secretscan.cli.common import cache_dir, settings_for
+    from secretscan.cli.output import emit
+    from secretscan.detect.engine import Engine
+    from secretscan.detect.scanner import Detector
+    from secretscan.pipeline import Workers
+    from secretscan.pipeline import scan as run_scan
+
+    mode = GitMode(staged, history, branches, since, commit_range, allow_shallow)
+    mode.check(paths, no_git)
     targets = paths or (Path("."),)
     settings = settings_for(targets[0], config)
     settings = replace(
@@ -54,15 +113,61 @@ def scan(
             min_confidence=Confidence.parse(min_confidence) if min_confidence else None,
             max_file_size=max_file_size,
             fail_on=_threshold(fail_on),
+            jobs=jobs,
         ),
         exclude=settings.exclude + exclude,
         show_secrets=show_secrets,
         use_git=not no_git,
     )
-    detector = Detector(Engine(rules_for(settings, rules_dirs), cache_dir()), settings)
-    result = run_scan([FileSource(t, settings) for t in targets], detector)
+    known = open_gate(baseline_file, baseline_key_file, settings)  # --baseline: cli.baseline_support
+    settings = known.prepare(settings) if known else settings
+    cache = cache_dir()
+    detector = Detector(Engine(_rules(settings, rules_dirs, cache), cache), settings)
+    with _progress_sink(quiet) as sink:
+        result = run_scan(_sources(targets, settings, mode), detector, sink, Workers(settings.jobs, cache))
+    if known:
+        result = known.apply(result, partial=mode.staged or bool(mode.since or mode.range), echo=quiet or fmt != "console" or output is not None)
     emit(result, fmt, output, quiet)
     return gate(result, settings.fail_on)
+
+
+def _rules(settings: Settings, extra: tuple[Path, ...], cache: Path) -> list[Rule]:
+    from secretscan.ruleset.loader import load_rules
+
+    return load_rules((*settings.rules_dirs, *extra), settings.disable_rules, cache_dir=cache)
+
+
+def _sources(targets: tuple[Path, ...], settings: Settings, mode: GitMode) -> list[Walker]:
+    if mode.staged:
+        from secretscan.sources.staged import StagedSource
+
+        return [StagedSource(targets[0], settings)]
+    if mode.reads_history:
+        from secretscan.sources.git_history import HistorySource, HistorySpec
+
+        spec = HistorySpec(mode.branches, mode.since, mode.range, mode.allow_shallow)
+        return [HistorySource(targets[0], settings, spec)]
+    from secretscan.sources.files import FileSource
+
+    return [FileSource(t, settings) for t in targets]
+
+
+class _progress_sink:  # noqa: N801 - used as a context manager, reads like one
+    """A progress bar on a terminal (stderr), nothing otherwise or with --quiet."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.bar: Progress | None = None
+        if not quiet and sys.stderr.isatty():
+            from secretscan.cli.progress import DelayedBar
+
+            self.bar = DelayedBar()
+
+    def __enter__(self) -> Progress | None:
+        return self.bar
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()  # type: ignore[attr-defined]
 
 
 def _threshold(level: str | None) -> Severity | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from secretscan.model import Finding, Location
+from secretscan.model import CommitInfo, Finding, Location
 
 
 def location_dict(loc: Location) -> dict[str, Any]:
@@ -19,6 +19,8 @@ def location_dict(loc: Location) -> dict[str, Any]:
     }
     if loc.locator:
         out["locator"] = loc.locator
+    if loc.key_path:
+        out["key_path"] = loc.key_path
     if loc.decoding:
         out["decoding"] = list(loc.decoding)
     if loc.note:
@@ -27,14 +29,22 @@ def location_dict(loc: Location) -> dict[str, Any]:
         out["allowed"] = True
     commit = loc.provenance.commit
     if commit is not None:
-        out["commit"] = {
-            "sha": commit.sha,
-            "author": commit.author,
-            "email": commit.email,
-            "date": commit.date,
-            "summary": commit.summary,
-        }
+        out["commit"] = commit_dict(commit)
+    if loc.provenance.in_tip is not None:
+        out["in_tip"] = loc.provenance.in_tip  # still at this path in the default branch's tip
+    if loc.provenance.removed_in is not None:
+        out["removed_in"] = commit_dict(loc.provenance.removed_in)
     return out
+
+
+def commit_dict(commit: CommitInfo) -> dict[str, Any]:
+    return {
+        "sha": commit.sha,
+        "author": commit.author,
+        "email": commit.email,
+        "date": commit.date,
+        "summary": commit.summary,
+    }
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -52,6 +62,8 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "column": f.first.span.column,
         "locations": [location_dict(loc) for loc in f.locations],
     }
+    if f.attributes:
+        out["attributes"] = dict(f.attributes)
     if f.revealed is not None:
         out["secret"] = f.revealed
     return out

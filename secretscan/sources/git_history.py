@@ -1,0 +1,388 @@
+"""History walker: every blob reachable from the chosen refs (or introduced by a range of
+commits), each read once, with where and when it entered the repository.
+
+1. Enumerate: one ``git log --raw -c`` over the commits, oldest first (parents before
+   children), gives every (blob, path) a commit introduced, and every commit that replaced or
+   deleted one. Merges count only for content that differs from every parent (``-c``), so a
+   branch's changes are attributed to the branch commits, not to the merge.
+2. Locate: the tip's tree (``git ls-tree -r``) says which (blob, path) pairs are still present;
+   for the others the last commit on the tip's history that removed them is the removal.
+3. Read: the objects the repository holds are listed once (``cat-file --batch-all-objects``,
+   which gives pack order, sizes, and which objects are missing without asking a partial
+   clone's remote for them), then the wanted blobs stream, in pack order, through one
+   ``git cat-file --batch`` process while the pipeline scans them.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from secretscan.config import Settings
+from secretscan.errors import GitError
+from secretscan.model import CommitInfo, Provenance, Skipped, SourceKind
+from secretscan.sources.base import as_text
+from secretscan.sources.files import is_excluded
+from secretscan.sources.git_common import (
+    GITLINK_MODE,
+    CatFile,
+    Note,
+    Occurrences,
+    Plan,
+    RepoInfo,
+    WalkerItem,
+    blob,
+    git_command,
+    git_env,
+    first_line,
+    is_lfs_pointer,
+    open_repo,
+    resolve_commit,
+    run_git,
+    split_nul,
+)
+from secretscan.model import BlobId
+
+LOG_FORMAT = "--format=%x01%H%x00%P%x00%an%x00%ae%x00%aI%x00%s"
+SHALLOW_MESSAGE = (
+    "{path} is a shallow clone: its history is incomplete, so a history scan would silently miss "
+    "secrets. Fetch the full history with `git fetch --unshallow` (in GitHub Actions: "
+    "actions/checkout with fetch-depth: 0; in GitLab CI: GIT_DEPTH: 0), or pass --allow-shallow "
+    "to scan only what is present."
+)
+MISSING_BASE = (
+    "{what} '{ref}' is not a commit in this repository (a shallow clone, or a branch that was not "
+    "fetched?): fetch it first, e.g. `git fetch origin {ref}` or `git fetch --unshallow`"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HistorySpec:
+    """Which commits to read. Empty: every ref. ``since``/``range``: only what those add."""
+
+    refs: tuple[str, ...] = ()
+    since: str | None = None
+    range: str | None = None
+    allow_shallow: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The resolved revisions for ``git log``, the tip to judge exposure by, and a label."""
+
+    revs: tuple[str, ...]
+    tip: str | None
+    label: str
+
+
+@dataclass
+class History:
+    """What enumeration found. Compact: commit and path numbers instead of objects."""
+
+    commits: list[tuple[bytes, ...]] = field(default_factory=list)  # sha, parents, name, email, date, subject
+    on_tip: bytearray = field(default_factory=bytearray)  # 1 when the commit is in the tip's history
+    paths: list[str] = field(default_factory=list)
+    path_ids: dict[bytes, int] = field(default_factory=dict)
+    introduced: dict[str, dict[int, int]] = field(default_factory=dict)  # blob -> {path: first commit}
+    removed: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict)  # -> (last on tip, last)
+    gitlinks: dict[int, tuple[str, int]] = field(default_factory=dict)  # path -> (commit id, first commit)
+    excluded: set[int] = field(default_factory=set)  # paths the settings exclude
+
+    def path_id(self, raw: bytes) -> int:
+        pid = self.path_ids.get(raw)
+        if pid is None:
+            pid = self.path_ids[raw] = len(self.paths)
+            self.paths.append(os.fsdecode(raw))
+        return pid
+
+
+@dataclass(frozen=True)
+class HistorySource:
+    """Blobs of a repository's history (see the module docstring), with their provenance."""
+
+    target: Path
+    settings: Settings
+    spec: HistorySpec = HistorySpec()
+
+    def items(self) -> Iterator[WalkerItem]:
+        repo = open_repo(self.target)
+        selection = select(repo, self.spec)
+        if repo.shallow:
+            yield Note(f"{self.target} is a shallow clone: only the history present was scanned")
+        history = enumerate_history(repo, selection)
+        if not history.commits:
+            yield Note(f"{selection.label}: no commits, nothing to scan")
+            return
+        tip_pairs = tip_contents(repo, selection.tip)
+        yield from self._submodules(history)
+        wanted = self._wanted(history)
+        present = list_objects(repo, wanted)
+        yield from self._missing(history, wanted, present)
+        order = [oid for oid in present if present[oid] <= self.settings.max_file_size]
+        yield from self._too_large(history, present)
+        yield Note(
+            f"{selection.label}: {len(history.commits)} commit(s), {len(wanted)} unique blob(s)"
+            + (f"; exposure judged against {selection.tip}" if selection.tip else "")
+        )
+        yield Plan(len(order), sum(present[oid] for oid in order))
+        yield from self._contents(repo, history, order, tip_pairs)
+
+    def _wanted(self, history: History) -> dict[str, list[int]]:
+        """Blob -> the paths it is scanned under, excluded paths left out."""
+        excluded = history.excluded
+        if self.settings.exclude:
+            excluded.update(pid for pid, path in enumerate(history.paths) if is_excluded(path, self.settings.exclude))
+        wanted: dict[str, list[int]] = {}
+        for oid, where in history.introduced.items():
+            pids = [pid for pid in where if pid not in excluded]
+            if pids:
+                wanted[oid] = pids
+        return wanted
+
+    def _submodules(self, history: History) -> Iterator[Skipped]:
+        for pid, (target, _commit) in sorted(history.gitlinks.items(), key=lambda kv: history.paths[kv[0]]):
+            path = history.paths[pid]
+            if not is_excluded(path, self.settings.exclude):
+                yield Skipped(path, f"submodule (commit {target[:12]}): not scanned; scan that repository on its own")
+
+    def _missing(self, history: History, wanted: dict[str, list[int]], present: dict[str, int]) -> Iterator[Skipped]:
+        for oid, pids in wanted.items():
+            if oid not in present:
+                path = history.paths[pids[0]]
+                yield Skipped(path, "object missing from the repository (partial clone or damaged?): not scanned", BlobId(oid))
+
+    def _too_large(self, history: History, present: dict[str, int]) -> Iterator[Skipped]:
+        limit = self.settings.max_file_size
+        for oid, size in present.items():
+            if size > limit:
+                path = history.paths[next(iter(history.introduced[oid]))]
+                yield Skipped(path, f"larger than the size limit ({size} > {limit} bytes)", BlobId(oid))
+
+    def _contents(
+        self, repo: RepoInfo, history: History, order: list[str], tip_pairs: set[tuple[str, str]] | None
+    ) -> Iterator[WalkerItem]:
+        infos: dict[int, CommitInfo] = {}
+        for oid, data, size in CatFile(repo.path).read(order, self.settings.max_file_size):
+            first_path = history.paths[next(iter(history.introduced[oid]))]
+            if data is None:
+                reason = "object missing from the repository (damaged?): not scanned" if size < 0 else "too large"
+                yield Skipped(first_path, reason, BlobId(oid))
+                continue
+            if is_lfs_pointer(data):
+                yield Skipped(first_path, "Git LFS pointer: the content lives on the LFS server, not scanned", BlobId(oid))
+                continue
+            text = as_text(data)
+            if text is None:
+                yield Skipped(first_path, "binary file", BlobId(oid))
+                continue
+            provenances = provenances_of(history, oid, tip_pairs, infos)
+            yield Occurrences(blob(oid, text), provenances)
+
+
+def provenances_of(
+    history: History,
+    oid: str,
+    tip_pairs: set[tuple[str, str]] | None,
+    infos: dict[int, CommitInfo],
+) -> tuple[Provenance, ...]:
+    """Every path ``oid`` was introduced under, oldest first, with its exposure (excluded paths
+    left out)."""
+    out = []
+    for pid, commit in sorted(history.introduced[oid].items(), key=lambda kv: (kv[1], history.paths[kv[0]])):
+        if pid in history.excluded:
+            continue
+        path = history.paths[pid]
+        in_tip = None if tip_pairs is None else (oid, path) in tip_pairs
+        removed_in = None
+        if in_tip is False:
+            on_tip, last = history.removed.get((oid, pid), (-1, -1))
+            chosen = on_tip if on_tip >= 0 else last
+            removed_in = commit_info(history, chosen, infos) if chosen >= 0 else None
+        out.append(Provenance(SourceKind.GIT, path, commit_info(history, commit, infos), in_tip, removed_in))
+    return tuple(out)
+
+
+def commit_info(history: History, index: int, cache: dict[int, CommitInfo]) -> CommitInfo:
+    info = cache.get(index)
+    if info is None:
+        sha, _parents, name, email, date, subject = history.commits[index]
+        info = cache[index] = CommitInfo(
+            sha=sha.decode("ascii"),
+            author=name.decode("utf-8", "replace"),
+            email=email.decode("utf-8", "replace"),
+            date=date.decode("ascii", "replace"),
+            summary=subject.decode("utf-8", "replace"),
+        )
+    return info
+
+
+# --- which commits ---------------------------------------------------------------------------
+
+
+def select(repo: RepoInfo, spec: HistorySpec) -> Selection:
+    """Validate what the user asked for and turn it into ``git log`` revisions."""
+    if spec.range:
+        return _select_range(repo, spec.range, spec.refs)
+    if spec.since:
+        return _select_since(repo, spec.since, spec.refs)
+    if repo.shallow and not spec.allow_shallow:
+        raise GitError(SHALLOW_MESSAGE.format(path=repo.path))
+    if spec.refs:
+        for ref in spec.refs:
+            if resolve_commit(repo.path, ref) is None:
+                raise GitError(f"--branch '{ref}' is not a commit in this repository")
+        return Selection(tuple(spec.refs), spec.refs[0], "history of " + ", ".join(spec.refs))
+    return Selection(("--all",), default_tip(repo), "history of all refs")
+
+
+def _select_since(repo: RepoInfo, since: str, refs: tuple[str, ...]) -> Selection:
+    base = resolve_commit(repo.path, since)
+    if base is None:
+        raise GitError(MISSING_BASE.format(what="--since", ref=since))
+    heads = refs or ("HEAD",)
+    for head in heads:
+        if resolve_commit(repo.path, head) is None:
+            raise GitError(f"'{head}' is not a commit in this repository")
+    return Selection((f"^{base}", *heads), heads[0], f"commits since {since}")
+
+
+def _select_range(repo: RepoInfo, spec: str, refs: tuple[str, ...]) -> Selection:
+    if refs:
+        raise GitError("--range names its own commits: do not combine it with --branch")
+    symmetric = "..." in spec
+    base, sep, head = spec.partition("..." if symmetric else "..")
+    if not sep or not base:
+        raise GitError(f"--range '{spec}' must look like BASE..HEAD (for instance origin/main..HEAD)")
+    head = head or "HEAD"
+    base_sha = resolve_commit(repo.path, base)
+    if base_sha is None:
+        raise GitError(MISSING_BASE.format(what="range base", ref=base))
+    head_sha = resolve_commit(repo.path, head)
+    if head_sha is None:
+        raise GitError(f"range head '{head}' is not a commit in this repository")
+    revs = (f"{base_sha}...{head_sha}",) if symmetric else (f"^{base_sha}", head_sha)
+    return Selection(revs, head, f"range {spec}")
+
+
+def default_tip(repo: RepoInfo) -> str | None:
+    """What "still present" is judged against: HEAD, else the remote's default branch."""
+    for ref in ("HEAD", "refs/remotes/origin/HEAD"):
+        if resolve_commit(repo.path, ref) is not None:
+            return ref
+    return None
+
+
+# --- enumeration -----------------------------------------------------------------------------
+
+
+def enumerate_history(repo: RepoInfo, selection: Selection) -> History:
+    history = History()
+    tip_commits = _tip_commits(repo, selection.tip)
+    args = ["log", *selection.revs, "--raw", "-c", "--no-abbrev", "--no-renames", "-z", "--root",
+            "--topo-order", "--reverse", "--no-show-signature", "--no-textconv", LOG_FORMAT]
+    if repo.toplevel is not None and repo.path.resolve() != repo.toplevel.resolve():
+        args += ["--full-history", "--", "."]  # a folder inside the repository: only its paths
+    try:
+        _parse_log(_stream(repo.path, *args), history, tip_commits)
+    except GitError as exc:
+        if "does not have any commits" in str(exc):
+            return History()
+        raise
+    return history
+
+
+def _tip_commits(repo: RepoInfo, tip: str | None) -> set[bytes]:
+    if tip is None:
+        return set()
+    out = run_git(repo.path, "rev-list", "--end-of-options", tip, check=False)
+    return set(out.stdout.split()) if out.returncode == 0 else set()
+
+
+def _parse_log(tokens: Iterator[bytes], history: History, tip_commits: set[bytes]) -> None:
+    """Fill ``history`` from ``git log -z --raw -c`` output (see LOG_FORMAT)."""
+    commit = -1
+    for token in tokens:
+        if token[:1] == b"\n":
+            token = token[1:]
+        if token[:1] == b"\x01":
+            header = (token[1:], *(next(tokens) for _ in range(5)))
+            history.commits.append(header)
+            history.on_tip.append(1 if header[0] in tip_commits else 0)
+            commit += 1
+        elif token[:1] == b":":
+            _record(history, commit, token, next(tokens))
+        elif token:
+            raise GitError(f"unexpected output from git log: {token[:60]!r}")
+
+
+def _record(history: History, commit: int, meta_raw: bytes, path_raw: bytes) -> None:
+    """One raw diff line: what it introduces, and what it removes."""
+    meta = meta_raw.lstrip(b":").split(b" ")
+    parents = (len(meta) - 3) // 2  # ":m m s s S" has 1; a merge's "::m m m s s s SS" has 2
+    new_mode, new = meta[parents].decode(), meta[-2].decode()
+    pid = history.path_id(path_raw)
+    if new_mode == GITLINK_MODE:
+        history.gitlinks.setdefault(pid, (new, commit))
+    elif new_mode != "000000":
+        history.introduced.setdefault(new, {}).setdefault(pid, commit)
+    for i in range(parents):
+        old_mode, old = meta[i].decode(), meta[parents + 1 + i].decode()
+        if old_mode not in ("000000", GITLINK_MODE) and old != new:
+            on_tip, _last = history.removed.get((old, pid), (-1, -1))
+            history.removed[(old, pid)] = (commit if history.on_tip[commit] else on_tip, commit)
+
+
+def tip_contents(repo: RepoInfo, tip: str | None) -> set[tuple[str, str]] | None:
+    """(blob, path) pairs in the tip's tree, or None when there is no tip to judge by."""
+    if tip is None:
+        return None
+    root = repo.toplevel or repo.path
+    pairs: set[tuple[str, str]] = set()
+    try:
+        for entry in _stream(root, "ls-tree", "-r", "-z", "--full-tree", "--end-of-options", tip):
+            meta, tab, path = entry.partition(b"\t")
+            fields = meta.split(b" ")
+            if tab and len(fields) == 3 and fields[1] == b"blob":
+                pairs.add((fields[2].decode("ascii"), os.fsdecode(path)))
+    except GitError:
+        return None
+    return pairs
+
+
+def _stream(folder: Path, *args: str, sep: bytes = b"\x00") -> Iterator[bytes]:
+    """The ``sep``-terminated records a git command prints, read as they come."""
+    with tempfile.TemporaryFile() as errors:
+        try:
+            proc = subprocess.Popen(git_command(folder, *args), stdout=subprocess.PIPE, stderr=errors, env=git_env())
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc.strerror or exc}") from None
+        assert proc.stdout is not None
+        try:
+            if sep == b"\x00":
+                yield from split_nul(proc.stdout)
+            else:
+                yield from proc.stdout
+        finally:
+            proc.stdout.close()
+            code = proc.wait()
+        if code != 0:
+            errors.seek(0)
+            raise GitError(f"git {args[0]} failed in {folder}: {first_line(errors.read())}")
+
+
+def list_objects(repo: RepoInfo, wanted: dict[str, list[int]]) -> dict[str, int]:
+    """Size of every wanted blob the repository holds, in pack order (a dict keeps it)."""
+    present: dict[str, int] = {}
+    listing = _stream(repo.path, "cat-file", "--batch-all-objects", "--unordered",
+                      "--batch-check=%(objectname) %(objecttype) %(objectsize)", sep=b"\n")
+    for line in listing:
+        oid_b, kind, size = line.split(b" ")
+        if kind == b"blob":
+            oid = oid_b.decode("ascii")
+            if oid in wanted and oid not in present:
+                present[oid] = int(size)
+    return present
