@@ -34,6 +34,7 @@ _KNOWN_KEYS = {
     "decode_depth",
     "rotation_days",
     "expiry_warning_days",
+    "baseline_key_file",
 }
 
 
@@ -56,6 +57,12 @@ class Settings:
     rotation_days: dict[str, int] = field(default_factory=dict, hash=False, compare=False)
     expiry_warning_days: int = 30
     source: Path | None = None  # the config file these came from
+    # Baselines (inventory.baseline): a file holding the key for keyed entries, the key itself
+    # (never logged or printed, hence repr=False), and whether the engine must also compute each
+    # secret's SHA-1 to match entries imported from detect-secrets.
+    baseline_key_file: Path | None = None
+    baseline_key: bytes | None = field(default=None, repr=False)
+    baseline_sha1: bool = False
 
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -119,6 +126,7 @@ def settings_from_table(table: dict[str, Any], path: Path) -> Settings:
             decode_depth=_int(table, "decode_depth", 2, path),
             rotation_days=_int_table(table, "rotation_days", path),
             expiry_warning_days=_int(table, "expiry_warning_days", 30, path),
+            baseline_key_file=_optional_path(table, "baseline_key_file", path),
             source=path,
         )
     except (KeyError, AttributeError) as exc:
@@ -130,6 +138,15 @@ def _strings(table: dict[str, Any], key: str, path: Path) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{path}: '{key}' must be a list of strings")
     return tuple(value)
+
+
+def _optional_path(table: dict[str, Any], key: str, path: Path) -> Path | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{path}: '{key}' must be a path")
+    return (path.parent / Path(value).expanduser()).resolve()
 
 
 def _int(table: dict[str, Any], key: str, default: int, path: Path) -> int:

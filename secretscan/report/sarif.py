@@ -49,14 +49,15 @@ def document(result: ScanResult) -> dict[str, Any]:
         "results": results,
         "columnKind": "unicodeCodePoints",
     }
-    if result.skipped:
+    if result.skipped or result.notes:
         run["invocations"] = [
             {
                 "executionSuccessful": True,
                 "toolExecutionNotifications": [
                     {"level": "warning", "message": {"text": f"skipped {s.path}: {s.reason}"}}
                     for s in result.skipped
-                ],
+                ]
+                + [{"level": "warning", "message": {"text": note}} for note in result.notes],  # e.g. baseline warnings
             }
         ]
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
@@ -114,6 +115,10 @@ def _result(f: Finding, loc: Location, index: dict[str, int]) -> dict[str, Any]:
         out["suppressions"] = [{"kind": "inSource" if f.status is Status.ALLOWED else "external"}]
     if loc.provenance.commit is not None:
         out["properties"]["commit"] = loc.provenance.commit.sha
+    if loc.decoding:
+        out["properties"]["decoding"] = list(loc.decoding)
+    if f.attributes:
+        out["properties"]["attributes"] = dict(f.attributes)
     return out
 
 
