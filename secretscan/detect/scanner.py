@@ -17,6 +17,7 @@ from secretscan.detect.allow import is_allowed, line_bounds
 from secretscan.detect.decode import decode_runs
 from secretscan.detect.engine import Engine, RawHit
 from secretscan.detect.entropy import shannon
+from secretscan.detect.identity import GENERIC_PREFIX, identity_key
 from secretscan.detect.filters import Candidate, rejecting_filter
 from secretscan.detect.describe import describe
 from secretscan.ids import fingerprint, redact, secret_hash
@@ -112,7 +113,7 @@ class Detector:
         )
         return Match(
             rule_id=rule.id,
-            fingerprint=fingerprint(rule.id, hit.secret),
+            fingerprint=fingerprint(identity_key(rule.id), hit.secret),
             secret_hash=secret_hash(hit.secret),
             preview=redact(secret),
             location=location,
@@ -120,7 +121,7 @@ class Detector:
             length=len(secret),
             revealed=secret if self.settings.show_secrets else None,
             attributes=describe(secret),
-            keyed_hash=self.keyed_hash(rule.id, hit.secret),
+            keyed_hash=self.keyed_hash(identity_key(rule.id), hit.secret),
             sha1=self.sha1(hit.secret),
         )
 
@@ -180,9 +181,6 @@ def _outranks(o: _Found, f: _Found) -> bool:
         return False
     mine, theirs = rank(o.hit.rule), rank(f.hit.rule)
     return mine < theirs or (o.hit.rule.id == f.hit.rule.id and len(o.chain) < len(f.chain))
-
-
-GENERIC_PREFIX = "secretscan.generic."
 
 
 def rank(rule: Rule) -> tuple[bool, int]:

@@ -33,6 +33,7 @@ from secretscan.detect.allow import is_allowed, line_bounds
 from secretscan.detect.describe import describe
 from secretscan.detect.entropy import shannon
 from secretscan.detect.filters import Candidate, rejecting_filter
+from secretscan.detect.identity import identity_key
 from secretscan.detect.scanner import Detector, LineIndex
 from secretscan.detect.structural_rules import STRUCTURAL_RULES, StructuralRule, structural_rule
 from secretscan.ids import fingerprint, redact, secret_hash
@@ -225,7 +226,7 @@ class _Blob:
         show = self.detector.settings.show_secrets
         return Match(
             rule_id=chosen.rule.id,
-            fingerprint=fingerprint(chosen.rule.id, secret_bytes),
+            fingerprint=fingerprint(identity_key(chosen.rule.id), secret_bytes),
             secret_hash=secret_hash(secret_bytes),
             preview=redact(secret),
             location=location,
@@ -233,7 +234,7 @@ class _Blob:
             length=len(secret),
             revealed=secret if show else None,
             attributes=describe(secret),
-            keyed_hash=self.detector.keyed_hash(chosen.rule.id, secret_bytes),
+            keyed_hash=self.detector.keyed_hash(identity_key(chosen.rule.id), secret_bytes),
             sha1=self.detector.sha1(secret_bytes),
         )
 

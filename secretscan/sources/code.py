@@ -158,6 +158,11 @@ class CodeParser:
 
     name = "source-code"
 
+    def variant(self, path: str) -> str:
+        """Test files are read differently (a name alone is not reported there), so the
+        pipeline must not reuse one blob's result across a test path and a source path."""
+        return "test" if is_test_path(path) else "source"
+
     def claims(self, path: str) -> bool:
         return language_for(path) is not None
 

@@ -203,3 +203,32 @@ def test_the_same_content_is_read_again_where_the_path_changes_its_meaning(tmp_p
         ("application-prod.yml", "spring-config", "db.password [profile=prod]"),
     }
     assert seam.analysis_key("a/values.yaml") != seam.analysis_key("a/deploy.yaml")
+
+
+def test_same_value_by_structure_and_generic_rule_is_one_secret(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A password in a Kubernetes Secret, a Deployment env literal and a .env assignment is one
+    secret (the value's identity), with every location."""
+    import base64
+
+    from secretscan.config import Settings
+    from secretscan.detect.engine import Engine
+    from secretscan.detect.scanner import Detector
+    from secretscan.pipeline import scan
+    from secretscan.ruleset.loader import load_rules
+    from secretscan.sources.files import FileSource
+
+    pw = "Vq8!rT2#mZ6pLx9w"
+    (tmp_path / "secret.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: shop\ndata:\n"
+        f"  password: {base64.b64encode(pw.encode()).decode()}\n"
+    )
+    (tmp_path / "deploy.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  template:\n"
+        "    spec:\n      containers:\n        - name: api\n          env:\n            - name: DB_PASSWORD\n"
+        f"              value: \"{pw}\"\n"
+    )
+    (tmp_path / "app.env").write_text(f"DB_PASSWORD={pw}\n")
+    settings = Settings(use_git=False)
+    result = scan([FileSource(tmp_path, settings)], Detector(Engine(load_rules()), settings))
+    (finding,) = [f for f in result.findings]
+    assert sorted(loc.provenance.path for loc in finding.locations) == ["app.env", "deploy.yaml", "secret.yaml"]

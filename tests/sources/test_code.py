@@ -406,3 +406,9 @@ def test_line_rules_and_structure_agree_on_every_annotated_line(copied: Path) ->
     at = {(path, line) for _, path, line, storage, _ in got if storage == "source-code"}
     want = {(rel, line) for rel in FIXTURE_FILES for _, line in annotations(rel)[0]}
     assert want <= at
+
+
+def test_test_and_source_paths_are_analysed_separately() -> None:
+    from secretscan.detect.structured import analysis_key
+
+    assert analysis_key("src/app/settings.py") != analysis_key("tests/test_settings.py")
