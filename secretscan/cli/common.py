@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from secretscan.config import Settings, find_config, load_settings
@@ -33,15 +34,23 @@ def rules_for(settings: Settings, extra: tuple[Path, ...] = (), only: tuple[Path
 
 
 def write_output(text: str, output: Path | None) -> None:
-    """Write a report to a file (atomically), or to stdout."""
+    """Write a report to stdout, or to a file atomically (a temporary file in the same folder,
+    then a rename, so a reader never sees half a report). A path that exists and is not a
+    regular file (/dev/null, /dev/stdout, a FIFO) is written to in place: renaming over it
+    would replace the device with a file."""
     if output is None:
         import click
 
         click.echo(text, nl=False)
         return
-    tmp = output.with_name(f".{output.name}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        if output.exists() and not output.is_file():
+            with output.open("w", encoding="utf-8") as fh:
+                fh.write(text)
+            return
+        fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
         os.replace(tmp, output)
     except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror}") from exc
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from exc

@@ -207,3 +207,21 @@ def test_rules_list_and_check() -> None:
 def test_version() -> None:
     res = run("--version")
     assert res.returncode == 0 and "secretscan" in res.stdout
+
+
+def test_output_to_a_device_writes_in_place_and_keeps_the_device(project: Path) -> None:
+    import stat
+
+    before = Path("/dev/null").stat()
+    res = run("scan", "--no-git", "-f", "json", "-o", "/dev/null", str(project))
+    assert res.returncode == 1, res.stderr
+    after = Path("/dev/null").stat()
+    assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
+
+
+def test_output_file_is_replaced_atomically(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    out.write_text("old")
+    assert run("scan", "--no-git", "-f", "json", "-o", str(out), str(project)).returncode == 1
+    assert json.loads(out.read_text())["version"] == 1
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".report")) == []
