@@ -31,6 +31,9 @@ def redact(secret: str) -> str:
     Long secrets keep 4 characters at each end (``ghp_…2nxL``); shorter ones keep fewer,
     and very short ones show only their first character.
     """
+    if secret.startswith("-----BEGIN"):  # a PEM block: its header says what it is, and holds no key material
+        header = secret.split("\n", 1)[0].split("\\n", 1)[0].strip()
+        return header[:40] + "…"
     n = len(secret)
     if n >= 20:
         return f"{secret[:4]}…{secret[-4:]}"

@@ -31,6 +31,10 @@ def test_fingerprint_depends_on_rule_and_secret_only() -> None:
         ("hunter2", "hu…"),
         ("abc", "a…"),
         ("", "…"),
+        ("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----",
+         "-----BEGIN OPENSSH PRIVATE KEY-----…"),
+        ("-----BEGIN RSA PRIVATE KEY-----\\nMIIEpAIBAAKCAQEA\\n-----END RSA PRIVATE KEY-----",
+         "-----BEGIN RSA PRIVATE KEY-----…"),
     ],
 )
 def test_redact_never_reveals_the_middle(secret: str, preview: str) -> None:

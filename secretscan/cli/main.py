@@ -5,7 +5,10 @@ from __future__ import annotations
 import click
 
 from secretscan import __version__
+from secretscan.cli.baseline_cmd import baseline
 from secretscan.cli.boundary import run
+from secretscan.cli.hook_cmd import install_hook
+from secretscan.cli.inventory_cmd import inventory
 from secretscan.cli.rules_cmd import rules
 from secretscan.cli.scan_cmd import scan
 
@@ -18,6 +21,9 @@ def cli() -> None:
 
 cli.add_command(scan)
 cli.add_command(rules)
+cli.add_command(baseline)
+cli.add_command(install_hook)
+cli.add_command(inventory)
 
 
 def main() -> None:
