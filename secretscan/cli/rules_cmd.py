@@ -21,9 +21,12 @@ def rules() -> None:
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(exists=True, path_type=Path))
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
 def list_rules(rules_dirs: tuple[Path, ...], fmt: str) -> int:
-    """Print the rules in use."""
-    loaded = rules_for(settings_for(Path("."), None), rules_dirs)
-    click.echo(render_rules(loaded, fmt), nl=False)
+    """Print the rules in use: pattern rules and the structural rules of the walkers."""
+    from secretscan.detect.structural_rules import STRUCTURAL_RULES
+
+    settings = settings_for(Path("."), None)
+    structural = [r for r in STRUCTURAL_RULES if r.id not in settings.disable_rules]
+    click.echo(render_rules([*rules_for(settings, rules_dirs), *structural], fmt), nl=False)
     return EXIT_CLEAN
 
 
