@@ -116,25 +116,9 @@ def today() -> date:
 
 def scan_tree(path: Path, settings: Settings, history: bool) -> ScanResult:
     """Scan the working tree under ``path`` (or its whole git history) as `scan` would."""
-    from secretscan.cli.common import cache_dir
-    from secretscan.detect.engine import Engine
-    from secretscan.detect.scanner import Detector
-    from secretscan.pipeline import Workers, scan
-    from secretscan.ruleset.loader import load_rules
-    from secretscan.sources.base import Source
+    from secretscan.cli.runner import GitMode, run_sources
 
-    cache = cache_dir()
-    detector = Detector(Engine(load_rules(settings.rules_dirs, settings.disable_rules, cache_dir=cache), cache), settings)
-    source: Source
-    if history:
-        from secretscan.sources.git_history import HistorySource, HistorySpec
-
-        source = HistorySource(path, settings, HistorySpec())
-    else:
-        from secretscan.sources.files import FileSource
-
-        source = FileSource(path, settings)
-    return scan([source], detector, None, Workers(settings.jobs, cache))
+    return run_sources((path,), settings, GitMode(history=history))
 
 
 @dataclass(frozen=True, slots=True)

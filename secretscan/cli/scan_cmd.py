@@ -7,47 +7,21 @@ judging one staged file starts fast.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from secretscan.errors import EXIT_CLEAN, EXIT_FINDINGS, UsageError
+from secretscan.errors import EXIT_CLEAN, EXIT_FINDINGS
+from secretscan.cli.runner import GitMode
 from secretscan.model import Confidence, ScanResult, Severity
 
 if TYPE_CHECKING:
     from secretscan.config import Settings
-    from secretscan.model import Rule
-    from secretscan.pipeline import Progress, Walker
+    from secretscan.pipeline import Progress
 
 LEVELS = click.Choice([s.label for s in Severity] + ["any", "none"], case_sensitive=False)
-
-
-@dataclass(frozen=True, slots=True)
-class GitMode:
-    """Which git content to scan instead of the working tree (all unset: the working tree)."""
-
-    staged: bool = False
-    history: bool = False
-    branches: tuple[str, ...] = ()
-    since: str | None = None
-    range: str | None = None
-    allow_shallow: bool = False
-
-    @property
-    def reads_history(self) -> bool:
-        return self.history or bool(self.branches or self.since or self.range)
-
-    def check(self, paths: tuple[Path, ...], no_git: bool) -> None:
-        if self.staged and self.reads_history:
-            raise UsageError("--staged scans the index: do not combine it with --history, --branch, --since or --range")
-        if self.since and self.range:
-            raise UsageError("--since and --range both choose commits: give one of them")
-        if self.range and self.branches:
-            raise UsageError("--range names its own commits: do not combine it with --branch")
-        if (self.staged or self.reads_history) and (no_git or len(paths) > 1):
-            raise UsageError("--staged, --history, --since and --range take one repository path and need git")
 
 
 @click.command()
@@ -63,6 +37,8 @@ class GitMode:
 @click.option("-f", "--format", "fmt", type=click.Choice(["console", "json", "sarif"]), default="console")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @click.option("--fail-on", type=LEVELS, default=None, help="Lowest severity that fails the run (default: any).")
+@click.option("--fail-on-risk", type=click.Choice(["low", "medium", "high", "critical"]), default=None,
+              help="Fail on the inventory's risk level instead (type, exposure, storage, age, spread).")
 @click.option("--min-confidence", type=click.Choice([c.label for c in Confidence]), default=None)
 @click.option("--show-secrets", is_flag=True, help="Print full secret values (never the default).")
 @click.option("-c", "--config", type=click.Path(dir_okay=False, path_type=Path), help="Config file.")
@@ -85,6 +61,7 @@ def scan(
     fmt: str,
     output: Path | None,
     fail_on: str | None,
+    fail_on_risk: str | None,
     min_confidence: str | None,
     show_secrets: bool,
     config: Path | None,
@@ -97,12 +74,9 @@ def scan(
 ) -> int:
     """Scan files, staged changes or git history for secrets. Exit 1 when findings reach --fail-on."""
     from secretscan.cli.baseline_support import open_gate
-    from secretscan.cli.common import cache_dir, settings_for
+    from secretscan.cli.common import settings_for
     from secretscan.cli.output import emit
-    from secretscan.detect.engine import Engine
-    from secretscan.detect.scanner import Detector
-    from secretscan.pipeline import Workers
-    from secretscan.pipeline import scan as run_scan
+    from secretscan.cli.runner import run_sources
 
     mode = GitMode(staged, history, branches, since, commit_range, allow_shallow)
     mode.check(paths, no_git)
@@ -121,35 +95,14 @@ def scan(
     )
     known = open_gate(baseline_file, baseline_key_file, settings)  # --baseline: cli.baseline_support
     settings = known.prepare(settings) if known else settings
-    cache = cache_dir()
-    detector = Detector(Engine(_rules(settings, rules_dirs, cache), cache), settings)
     with _progress_sink(quiet) as sink:
-        result = run_scan(_sources(targets, settings, mode), detector, sink, Workers(settings.jobs, cache))
+        result = run_sources(targets, settings, mode, rules_dirs, sink)
     if known:
         result = known.apply(result, partial=mode.staged or bool(mode.since or mode.range), echo=quiet or fmt != "console" or output is not None)
     emit(result, fmt, output, quiet)
+    if fail_on_risk is not None:
+        return risk_gate(result, settings, fail_on_risk)
     return gate(result, settings.fail_on)
-
-
-def _rules(settings: Settings, extra: tuple[Path, ...], cache: Path) -> list[Rule]:
-    from secretscan.ruleset.loader import load_rules
-
-    return load_rules((*settings.rules_dirs, *extra), settings.disable_rules, cache_dir=cache)
-
-
-def _sources(targets: tuple[Path, ...], settings: Settings, mode: GitMode) -> list[Walker]:
-    if mode.staged:
-        from secretscan.sources.staged import StagedSource
-
-        return [StagedSource(targets[0], settings)]
-    if mode.reads_history:
-        from secretscan.sources.git_history import HistorySource, HistorySpec
-
-        spec = HistorySpec(mode.branches, mode.since, mode.range, mode.allow_shallow)
-        return [HistorySource(targets[0], settings, spec)]
-    from secretscan.sources.files import FileSource
-
-    return [FileSource(t, settings) for t in targets]
 
 
 class _progress_sink:  # noqa: N801 - used as a context manager, reads like one
@@ -178,6 +131,17 @@ def _threshold(level: str | None) -> Severity | None:
     if level == "none":
         return Severity.CRITICAL + 1  # type: ignore[return-value]
     return Severity.parse(level)
+
+
+def risk_gate(result: ScanResult, settings: Settings, level: str) -> int:
+    """Exit code from the inventory's risk levels: 1 when an active secret reaches ``level``."""
+    from secretscan.inventory.build import build_inventory
+    from secretscan.inventory.records import RiskLevel
+    from secretscan.model import Status
+
+    threshold = RiskLevel.parse(level)
+    items = build_inventory(result, settings).items
+    return EXIT_FINDINGS if any(i.risk.level >= threshold and i.status is Status.NEW for i in items) else EXIT_CLEAN
 
 
 def gate(result: ScanResult, fail_on: int) -> int:
