@@ -225,3 +225,12 @@ def test_output_file_is_replaced_atomically(project: Path, tmp_path: Path) -> No
     assert run("scan", "--no-git", "-f", "json", "-o", str(out), str(project)).returncode == 1
     assert json.loads(out.read_text())["version"] == 1
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".report")) == []
+
+
+def test_fail_on_risk_uses_the_inventory_risk_level(project: Path, low_rules: Path) -> None:
+    # A GitHub PAT in the working tree: service token, critical severity, high confidence, in the tip.
+    assert run("scan", "--no-git", "--fail-on-risk", "critical", str(project)).returncode == 1
+    # A low-severity key: its risk stays below high, whatever --fail-on says about severities.
+    (project / "config.env").write_text("k = acmedbg_q8w2e7r1t5y3\n")
+    assert run("scan", "--no-git", "--rules", str(low_rules), "--fail-on-risk", "high", str(project)).returncode == 0
+    assert run("scan", "--no-git", "--rules", str(low_rules), "--fail-on-risk", "low", str(project)).returncode == 1
