@@ -7,11 +7,12 @@ out of a filter by name with ``skip_filters`` (a UUID-shaped API key skips ``uui
 Three groups, in this order:
 
 * value filters, for every rule: placeholders, references, documented examples, trivial
-  runs, UUIDs, hex digests, lockfile hashes, Base58Check checksums, toy JWTs;
+  runs, UUIDs, hex digests, lockfile hashes, Base58Check checksums, toy JWTs, CA bundles;
 * context filters, for *contextual* rules only (``contextual``: confidence below high and
   kind password, generic or database credential, i.e. generic assignments and the like).
   They read how the value is written (quoted or not, in which kind of file, under which
-  key name, found from ``Candidate.column``) and its shape (code, a path, a word, a hash);
+  key name, found from ``Candidate.column``) and its shape (code, a path, a word, a hash,
+  the cut-off start of a longer literal);
 * ``sample_file``, for every rule below high confidence: templates and example folders.
 
 Every filter is linear in the size of the value and its line: values can be as large as a
@@ -176,6 +177,7 @@ _WEAK_DEFAULTS = frozenset(
         "topsecret",
         "secretpassword",
         "adminpassword",
+        "hunter",  # hunter2, the Internet's proverbial password
     }
 )
 _TOKEN_SPLIT = re.compile(r"[^A-Za-z0-9]+")
@@ -279,6 +281,10 @@ _DOCUMENTED_EXAMPLES = frozenset(
         "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
         "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
         "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+        # The SAS signature of AWS DataSync's API reference (AzureBlobSasConfiguration), percent-encoded
+        # and decoded (the decoding pass sees it without the sentence that introduces it)
+        "aBBKDWQvyuVcTPH9EBp%2FXTI9E%2F%2Fmq171%2BZU178wcwqU%3D",
+        "aBBKDWQvyuVcTPH9EBp/XTI9E//mq171+ZU178wcwqU=",
         # BIP-39 test vector and Hardhat's default mnemonic
         "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
         "test test test test test test test test test test test junk",
@@ -286,11 +292,29 @@ _DOCUMENTED_EXAMPLES = frozenset(
 )
 
 
+# Sample accounts that documentation uses as user:password (Oracle's SCOTT/TIGER schema, which
+# SQLAlchemy's and many ORMs' docs write as scott:tiger@host), matched on the password's start.
+_DOCUMENTED_ACCOUNTS = (("scott", "tiger"),)
+# Documentation introducing a sample on the same line, before the value:
+# "A token looks something like this: sp=r&st=...&sig=...", "for example: ghp_...".
+_INTRODUCES_SAMPLE = re.compile(
+    r"\b(?:for example|for instance|e\.g\.|looks (?:something )?like|something like)(?:[\s:,]|$)", re.I
+)
+
+
 def documented_example(c: Candidate) -> bool:
     """Providers' published example keys: AWS's AKIAIOSFODNN7EXAMPLE, AQoEXAMPLEH4..., jwt.io's token,
     Hardhat's development keys. Documentation marks its samples with the word "example" inside
-    the value; seven letters in a row never occur in a random token by chance."""
-    return c.secret in _DOCUMENTED_EXAMPLES or "example" in c.secret.lower()
+    the value (seven letters in a row never occur in a random token by chance), with a sample
+    account (``scott:tiger``), or by introducing the value in prose on the same line ("a token
+    looks something like this: ...", "for example ...")."""
+    if c.secret in _DOCUMENTED_EXAMPLES or "example" in c.secret.lower():
+        return True
+    low = c.secret.lower()
+    line = c.line.lower()
+    if any(low.startswith(pw) and f"{user}:{low}" in line for user, pw in _DOCUMENTED_ACCOUNTS):
+        return True
+    return bool(_INTRODUCES_SAMPLE.search(_before(c, 300)))
 
 
 # ---------------------------------------------------------------- trivial values
@@ -476,6 +500,23 @@ def _b64url_json(segment: str) -> object:
         return None  # UnicodeDecodeError and JSONDecodeError are ValueErrors
 
 
+# ---------------------------------------------------------------- CA bundles
+
+# Bundles of public trust anchors that libraries ship: certifi's and botocore's cacert.pem,
+# Debian's ca-certificates.crt, curl's ca-bundle.crt. Their certificates are nobody's inventory.
+_CA_BUNDLE = re.compile(
+    r"(?:ca[-_]?bundle|ca[-_]?certificates|cacerts?|ca[-_]?roots|root[-_]?certs|roots"
+    r"|trusted[-_]?(?:certs|certificates|roots))(?:[-_.][\w-]{1,20})?\.(?:pem|crt|cer)",
+    re.I,
+)
+
+
+def ca_bundle(c: Candidate) -> bool:
+    """A certificate in a CA bundle file (cacert.pem, ca-certificates.crt, ca-bundle.crt): a public
+    root shipped by a library, not the project's own certificate."""
+    return c.rule.kind is SecretKind.CERTIFICATE and bool(_CA_BUNDLE.fullmatch(PurePosixPath(c.path).name))
+
+
 # ---------------------------------------------------------------- context filters
 
 _CONTEXTUAL_KINDS = frozenset({SecretKind.PASSWORD, SecretKind.GENERIC, SecretKind.DATABASE_CREDENTIAL})
@@ -493,6 +534,7 @@ _CODE_SUFFIXES = frozenset(
         ".scala", ".groovy", ".gradle", ".go", ".rs", ".rb", ".php", ".cs", ".vb", ".fs", ".c", ".h",
         ".cc", ".cpp", ".hpp", ".cxx", ".m", ".mm", ".swift", ".dart", ".lua", ".pl", ".pm", ".r",
         ".jl", ".ex", ".exs", ".erl", ".clj", ".hs", ".ml", ".vue", ".svelte", ".sol",
+        ".map",  # source maps: their sourcesContent is the code itself
     }
 )  # fmt: skip
 _QUOTES = "\"'`"
@@ -514,7 +556,8 @@ def code_expression(c: Candidate) -> bool:
 
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d+)*|0x[0-9a-fA-F]+)(?:[eE][+-]?\d+)?")
-_VERSION = re.compile(r"[vV]?\d+(?:\.\d+){1,3}(?:[-+.~][0-9A-Za-z.+~-]{0,40})?")
+# A version, or a dependency's version range: 1.2.3, v2.0.1-beta.1, ^9.0.3, ~=2.31, >=1.4.x.
+_VERSION = re.compile(r"(?:[~^]|[<>!=~]=|[<>=])?[ \t]?[vV]?\d+(?:\.(?:\d+|[xX*])){1,3}(?:[-+.~][0-9A-Za-z.+~-]{0,40})?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+-]{2,30}Z?)?")
 _URL_NO_CREDENTIALS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\s@:/]*(?::\d{1,5})?(?:[/?#]\S*)?")
 _FILE_NAME = re.compile(
@@ -525,7 +568,14 @@ _FILE_NAME = re.compile(
 _EMAIL = re.compile(r"[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
 _IP = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?")
 _ARN = re.compile(r"arn:[\w*-]{1,32}:[\w*-]{0,64}:[\w*-]{0,32}:[\w*-]{0,32}:\S+")
-_SHAPES = (_NUMBER, _VERSION, _DATE, _URL_NO_CREDENTIALS, _FILE_NAME, _EMAIL, _IP, _ARN)
+_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")  # CSS / style colours
+# A type written as a string: "List[V1ObjectReference]", "Optional[str]", "dict(str, str)".
+_TYPE_NAME = re.compile(r"[A-Za-z_][\w.]*(?:\[[\w. ,|\[\]]*\]|\([\w. ,|\[\]]*\))")
+# Nothing but escape sequences: "\U000f0000", "\x1b", "\u2028" (a character written as code).
+_ESCAPES = re.compile(r"(?:\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|[0-7]{1,3}|[abfnrtv\\'\"]))+")
+_SHAPES = (_NUMBER, _VERSION, _DATE, _URL_NO_CREDENTIALS, _FILE_NAME, _EMAIL, _IP, _ARN, _COLOR, _TYPE_NAME, _ESCAPES)
+# Regular-expression syntax that no secret is written in: \w \d \s \b, (?: (?= (?! (?P< (?i), [^.
+_REGEX_SYNTAX = re.compile(r"\\[wdsbWDSB]|\(\?(?:[:=!]|P?<|[aiLmsux]+\))|\[\^")
 # Paths: /etc/ssl/key.pem, ./secrets.json, ~/.ssh/id_rsa, C:\\keys\\a.pfx, /run/secrets/db_password.
 _POSIX_PATH = re.compile(r"(?:~|\.{1,2})?/[\w.@-]+(?:/[\w.@-]*)*")
 _WINDOWS_PATH = re.compile(r"[A-Za-z]:\\[^\s]*|\\\\[\w.-]+\\[^\s]*")
@@ -533,12 +583,13 @@ _PATH_WORD = re.compile(r"(?:^|/)[a-z][a-z0-9_-]{2,}(?:/|$)|\.[a-z]{2,5}$")
 
 
 def non_secret_value(c: Candidate) -> bool:
-    """Values of a shape no secret has: numbers, versions, dates, paths, file names, e-mail and IP
-    addresses, URLs without credentials, AWS ARNs."""
+    """Values of a shape no secret has: numbers, versions and version ranges, dates, paths, file
+    names, e-mail and IP addresses, URLs without credentials, AWS ARNs, colours, type names,
+    escape sequences, and anything written in regular-expression syntax."""
     if not contextual(c.rule):
         return False
     s = c.secret
-    return any(p.fullmatch(s) for p in _SHAPES) or _is_path(s)
+    return any(p.fullmatch(s) for p in _SHAPES) or _is_path(s) or bool(_REGEX_SYNTAX.search(s))
 
 
 def _is_path(s: str) -> bool:
@@ -548,19 +599,24 @@ def _is_path(s: str) -> bool:
     return bool(_POSIX_PATH.fullmatch(s)) and bool(_PATH_WORD.search(s))
 
 
-_SEPARATORS = " _.:/*$@#+-"
+_SEPARATORS = " _.:/*$@#+-?!"
 _WORDS = re.compile(r"[^\W\d_]+(?:[ _.:/*$@#+-]+[^\W\d_]+)*")  # letters of any script
 _WORD_SEPARATORS = re.compile(r"[ _.:/*$@#+-]+")
 # A value that names what it stands for: "rest-of-my-password", "webdavgeneratedpassword1".
 _SELF_NAMING = frozenset({"password", "passwd", "passphrase", "secret", "token", "apikey", "credential", "credentials"})
-_SELF_NAMING_INSIDE = ("password", "passwd", "secret")  # long enough never to occur by chance
+# Long enough never to occur by chance in a random value; the second set only inside one identifier
+# ("V1ServiceAccountTokenProjection", "AWSAccessKeyId"), as a path such as organizations/<id>/apiKeys/<id>
+# may be a rule's very format. (Not read as leetspeak: "S3cr3tP@ss2024" is how people write real passwords.)
+_SELF_NAMING_INSIDE = ("password", "passwd", "secret")
+_SELF_NAMING_IDENTIFIER = ("token", "apikey", "accesskey", "credential")
 
 
 def word_like(c: Candidate) -> bool:
     """Words and identifiers: password = "password", token: "ACCESS_TOKEN", "mysecretpassword",
     "Content-Type", "ServiceAccount", "geheim$parole", and values that name themselves
-    ("rest-of-my-password", "SomeKindOfPassword123"). Otherwise letters only, each word in natural case (lower, UPPER, Capitalised
-    or camelCase); random letters mix case inside a word and are kept."""
+    ("rest-of-my-password", "SomeKindOfPassword123", "AWSAccessKeyId"). Otherwise
+    letters only, each word in natural case (lower, UPPER, Capitalised or camelCase), with whole
+    numbers between spaces ("RFC 2518"); random letters mix case inside a word and are kept."""
     if not contextual(c.rule):
         return False
     value = c.secret.strip(_SEPARATORS)
@@ -570,9 +626,21 @@ def word_like(c: Candidate) -> bool:
     low = value.lower()
     if any(word in low for word in _SELF_NAMING_INSIDE):
         return True
-    if not _WORDS.fullmatch(value):
+    if value.isalnum() and any(word in low for word in _SELF_NAMING_IDENTIFIER):
+        return True
+    return _natural_words(value) or _words_and_numbers(value)
+
+
+def _words_and_numbers(value: str) -> bool:
+    """Prose with numbers between spaces: "RFC 2518", "Windows 10 Pro" (a word each, in natural case)."""
+    parts = value.split()
+    if len(parts) < 2 or all(p.isdigit() for p in parts):
         return False
-    return all(_natural(w) for w in _WORD_SEPARATORS.split(value))
+    return all((p.isdigit() and len(p) <= 6) or _natural_words(p) for p in parts)
+
+
+def _natural_words(text: str) -> bool:
+    return bool(_WORDS.fullmatch(text)) and all(_natural(w) for w in _WORD_SEPARATORS.split(text))
 
 
 def _natural(word: str) -> bool:
@@ -615,6 +683,7 @@ _NON_SECRET_KEY_WORDS = frozenset(
         "cancel", "cancellation", "idempotency", "device", "push", "fcm", "apns", "pagination", "marker",
         "hashed", "hash", "encrypted", "masked", "dummy", "fake", "mock", "example", "sample",
         "placeholder", "expected", "invalid", "wrong", "bad", "empty", "no", "null", "verification",
+        "spec",  # KeySpec / CustomerMasterKeySpec: RSA_4096 names a key's kind, not a key
     }
 )  # fmt: skip
 # Words that make a *token* an identifier rather than a credential: AWS's ClientToken and
@@ -623,6 +692,9 @@ _NON_SECRET_TOKEN_WORDS = frozenset(
     {
         "client", "request", "creation", "change", "purchase", "registration", "input", "output", "copy",
         "grant", "update", "import", "export", "upload", "pagination", "batch",
+        # a tokenizer's vocabulary tokens: unk_token = "[UNK]", image_token = "<image>", _token_end
+        "unk", "bos", "eos", "pad", "sep", "cls", "mask", "image", "audio", "video", "vision", "special",
+        "control", "start", "end", "vocab",
     }
 )  # fmt: skip
 _KEY_TAIL = re.compile(r"[\w.$:-]{1,80}$")
@@ -660,6 +732,20 @@ def assigned_key(c: Candidate) -> str:
     return match.group(0) if match else ""
 
 
+def partial_literal(c: Candidate) -> bool:
+    """The value is only the start of a longer quoted literal: the rule's charset stopped at a
+    space or a quote of another kind before the literal closed, as in
+    ``token = 'variable|default:"Default value"'`` (prose or an expression, and never the
+    whole of what is assigned)."""
+    if not contextual(c.rule) or c.column <= 0 or not c.line.startswith(c.secret, c.column):
+        return False
+    opener = c.line[c.column - 1]
+    end = c.column + len(c.secret)
+    if opener not in _QUOTES or end >= len(c.line):
+        return False
+    return c.line[end] != opener and c.line[end] != "\\"
+
+
 def _before(c: Candidate, size: int) -> str:
     """Up to ``size`` characters of the line left of the value ('' when the column is unknown)."""
     if c.column <= 0:
@@ -672,15 +758,21 @@ _SAMPLE_DIRS = frozenset({"example", "examples", "sample", "samples"})
 
 
 def sample_file(c: Candidate) -> bool:
-    """Files meant to hold stand-ins: templates (.env.example, config.yml.sample, settings.php.dist)
-    and anything under an examples/ or samples/ directory. Applies to every rule below high
-    confidence (a key name plus a charset is not proof enough in a file made of samples)."""
+    """Files meant to hold stand-ins: templates (.env.example, config.yml.sample, settings.php.dist),
+    anything under an examples/ or samples/ directory, and files whose name says they hold
+    examples (kms.examples.json, examples-1.json, config_sample.yaml; not a bare example.txt).
+    Applies to every rule below high confidence (a key name plus a charset is not proof enough
+    in a file made of samples)."""
     if c.rule.confidence >= Confidence.HIGH:
         return False
     path = PurePosixPath(c.path.replace("\\", "/"))
     if path.suffix.lower() in _TEMPLATE_SUFFIXES:
         return True
-    return any(part.lower() in _SAMPLE_DIRS for part in path.parts[:-1])
+    if any(part.lower() in _SAMPLE_DIRS for part in path.parts[:-1]):
+        return True
+    words = [w for w in _TOKEN_SPLIT.split(path.stem.lower()) if w]
+    plural = any(w in ("examples", "samples") for w in words)
+    return plural or (len(words) > 1 and bool(_SAMPLE_DIRS.intersection(words)))
 
 
 def _quoted(c: Candidate) -> bool:
@@ -712,12 +804,14 @@ FILTERS: dict[str, Filter] = {
     "lockfile_integrity": lockfile_integrity,
     "base58check": base58check,
     "jwt_without_claims": jwt_without_claims,
+    "ca_bundle": ca_bundle,
     # context filters: contextual rules only (see ``contextual``)
     "code_expression": code_expression,
     "non_secret_value": non_secret_value,
     "word_like": word_like,
     "password_hash": password_hash,
     "key_name": key_name,
+    "partial_literal": partial_literal,
     "sample_file": sample_file,
 }
 

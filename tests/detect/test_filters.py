@@ -38,6 +38,7 @@ PROVIDER = _rule(SecretKind.API_KEY, Confidence.HIGH)  # a prefix-anchored provi
 KEYWORD = _rule(SecretKind.API_KEY, Confidence.LOW)  # a provider keyword + charset rule
 GENERIC = _rule(SecretKind.PASSWORD, Confidence.LOW)  # a generic assignment rule (contextual)
 WALLET = _rule(SecretKind.PRIVATE_KEY, Confidence.HIGH)
+CERT = _rule(SecretKind.CERTIFICATE, Confidence.LOW)
 
 
 def cand(secret: str, line: str | None = None, *, rule: Rule = PROVIDER, path: str = "config.txt") -> Candidate:
@@ -72,11 +73,13 @@ def test_registry_is_explicit_and_ordered() -> None:
         "lockfile_integrity",
         "base58check",
         "jwt_without_claims",
+        "ca_bundle",
         "code_expression",
         "non_secret_value",
         "word_like",
         "password_hash",
         "key_name",
+        "partial_literal",
         "sample_file",
     ]
 
@@ -110,6 +113,7 @@ def test_registry_is_explicit_and_ordered() -> None:
         cand("null"),
         cand("None"),
         cand("true"),
+        cand("hunter2"),
     )
     + keeps(
         cand("sk_live_TodoX9fq2LmR8vTe4Wk"),  # "todo" inside a random token, not a word
@@ -165,6 +169,8 @@ def test_template(c: Candidate, expected: bool) -> None:
     assert f.template(c) is expected
 
 
+_SAS_SIG = "aBBKDWQvyuVcTPH9EBp%2FXTI9E%2F%2Fmq171%2BZU178wcwqU%3D"
+_GHP = "ghp_R2b8kQ7uYv3mXw9ZtL4nHc6pJd1sFa0eGi5o"
 JWT_IO = (
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
     ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
@@ -181,8 +187,18 @@ JWT_IO = (
         cand(JWT_IO),
         cand("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"),
         cand("test test test test test test test test test test test junk"),
+        # Oracle's SCOTT/TIGER sample account, as SQLAlchemy's docs write it
+        cand("tiger^5HHH", '"mssql+pyodbc://scott:tiger^5HHH@mssql2017:1433/test?driver=ODBC",'),
+        # a sample introduced by the sentence around it (AWS DataSync's API reference)
+        cand(_SAS_SIG, f"* A token looks something like this:  sp=r&amp;sv=2021-06-08&amp;sr=c&amp;sig={_SAS_SIG}"),
+        cand("aBBKDWQvyuVcTPH9EBp/XTI9E//mq171+ZU178wcwqU="),  # the same sample, percent-decoded
+        cand(_GHP, f"For example: GITHUB_TOKEN={_GHP}"),
+        cand(_GHP, f"# e.g. {_GHP}"),
     )
     + keeps(
+        cand("tiger^5HHH", '"mssql+pyodbc://app:tiger^5HHH@mssql2017:1433/test"'),  # not the sample user
+        cand(_GHP, f"GITHUB_TOKEN={_GHP}  # for example"),  # the phrase comes after the value
+        cand(_GHP, f"token = {_GHP}  # see the example below"),
         cand("AKIAZ4QH8DHBQ2RT7XJK"),
         cand("wJalrXUtnFEMI/K7MDENG/bPxRfiCYq8Zk2LmR"),
         cand("exampl3Q9vLm"),
@@ -319,6 +335,8 @@ def test_jwt_without_claims(c: Candidate, expected: bool) -> None:
         cand("user_password", "password = user_password", rule=GENERIC, path="src/app.py"),
         cand("settings.DB_PASSWORD", "PASSWORD = settings.DB_PASSWORD", rule=GENERIC, path="app.go"),
         cand("SecretStr", "password: SecretStr", rule=GENERIC, path="models.py"),
+        # a source map's sourcesContent is code
+        cand("defaultToConfig2", '["  auth: defaultToConfig2,\\n"]', rule=GENERIC, path="dist/a.min.js.map"),
     )
     + keeps(
         cand("hunter2Xq9", 'password = "hunter2Xq9"', rule=GENERIC, path="src/app.py"),
@@ -355,10 +373,26 @@ def test_code_expression(c: Candidate, expected: bool) -> None:
                 "10.0.0.12",
                 "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbC123",
                 "arn:aws:iam::aws:policy/IAMUserChangePassword",
+                "^9.0.3",  # package.json: "jsonwebtoken": "^9.0.3"
+                "~=2.31.0",
+                ">=1.4",
+                "#d8dee9",  # a style's colour: Token: "#d8dee9"
+                "#ABB2BF",
+                "List[V1LocalObjectReference]",  # openapi_types: "image_pull_secrets": "List[...]"
+                "Optional[str]",
+                "dict(str, str)",
+                "\\U000f0000",  # _CONTROL_TOKEN_START = "\U000f0000"
+                "\\x1b",
+                "[^\\W\\d]\\w*",  # a lexer's regex: jsonnet_token = r'[^\W\d]\w*'
+                "(?=\\s|#|[)\\]]|$)",
+                "[^@]*))?",
             )
         )
     )
     + keeps(
+        cand("#Zq81xTwe", rule=GENERIC),  # not a colour
+        cand("^Zq81xTwe.9", rule=GENERIC),
+        cand("Zq81[xTwe]9", rule=GENERIC),
         cand("/aB3+xY9Kq/Qr7Zt", rule=GENERIC),  # base64 starting with a slash
         cand("https://user:S3cr3tXq@host.corp", rule=GENERIC),
         cand("hunter2Xq9", rule=GENERIC),
@@ -389,6 +423,11 @@ def test_non_secret_value(c: Candidate, expected: bool) -> None:
                 "Mot-de-passe",
                 "密码",
                 "applicationId",
+                "?InterpolationInTemplate",
+                "V1ServiceAccountTokenProjection",
+                "AWSAccessKeyId",
+                "RFC 2518",
+                "Windows 10 Pro",
             )
         )
     )
@@ -399,6 +438,10 @@ def test_non_secret_value(c: Candidate, expected: bool) -> None:
         cand("hunter2Xq9", rule=GENERIC),
         cand("Tr0ub4dor&3", rule=GENERIC),
         cand("correcthorse9", rule=GENERIC),
+        cand("Cr0nS3cretAcc3ssK3y0099", rule=GENERIC),  # leetspeak is how people write real passwords
+        cand("2518 4096", rule=GENERIC),
+        cand("Zq81 xTwe9Lm", rule=GENERIC),
+        cand("organizations/3e538f6e-dbab-45c1-ab98-a0f2e1733612/apiKeys/23ef439f-ea6e", rule=GENERIC),
         cand("ServiceAccount", rule=PROVIDER),
     ),
 )
@@ -434,12 +477,18 @@ _V = "Q8Zk3Rw9PmX2vL5n"
         cand(_V, f'hashed_password = "{_V}"', rule=GENERIC),
         cand(_V, f'FAKE_API_KEY="{_V}"', rule=GENERIC),
         cand(_V, f'"AWS::IAM::AccessKey": "{_V}",', rule=GENERIC),
+        cand("RSA_4096", '"CustomerMasterKeySpec": "RSA_4096",', rule=GENERIC),
+        cand("[GO]", 'def __init__(self, unk_token="[GO]", bos_token="[GO]"):', rule=GENERIC),
+        cand("|SPEAKER|", 'self.image_token = "|SPEAKER|"', rule=GENERIC),
+        cand(_V, f'_CONTROL_TOKEN_START = "{_V}"', rule=GENERIC),
     )
     + keeps(
         cand(_V, f'client_secret = "{_V}"', rule=GENERIC),
         cand(_V, f"DB_PASSWORD={_V}", rule=GENERIC),
         cand(_V, f'"access_token": "{_V}"', rule=GENERIC),
         cand(_V, f'<add key="DbPassword" value="{_V}" />', rule=GENERIC),
+        cand(_V, f'"refresh-token": "{_V}"', rule=GENERIC),
+        cand(_V, f'SPECIAL_ACCESS_KEY = "{_V}"', rule=GENERIC),  # "special" qualifies tokens only
         cand(_V, f'csrf_token = "{_V}"', rule=PROVIDER),
     ),
 )
@@ -473,16 +522,65 @@ def test_assigned_key(line: str, value: str, key: str) -> None:
         cand(_V, rule=GENERIC, path="deploy/values.yaml.tmpl"),
         cand(_V, rule=GENERIC, path="docs/examples/app.yaml"),
         cand(_V, rule=KEYWORD, path="samples/client.py"),
+        # files named as holding examples: botocore's and aws-sdk's API examples
+        cand(_V, rule=GENERIC, path="botocore/data/kms/2014-11-01/examples-1.json"),
+        cand(_V, rule=GENERIC, path="aws-sdk/apis/kms-2014-11-01.examples.json"),
+        cand(_V, rule=GENERIC, path="config_sample.yaml"),
+        cand(_V, rule=GENERIC, path="docs/examples.md"),
     )
     + keeps(
-        cand(_V, rule=GENERIC, path="example.txt"),  # a file named example: rules check's own path
+        cand(_V, rule=GENERIC, path="example.txt"),  # a bare example.txt: rules check's own path
         cand(_V, rule=GENERIC, path="src/app.py"),
-        cand(_V, rule=GENERIC, path="docs/examples.md"),
+        cand(_V, rule=GENERIC, path="src/sampler.py"),
+        cand(_V, rule=GENERIC, path="src/counterexample.py"),
         cand(_V, rule=PROVIDER, path="examples/client.py"),  # high confidence stands anywhere
     ),
 )
 def test_sample_file(c: Candidate, expected: bool) -> None:
     assert f.sample_file(c) is expected
+
+
+_PEM = (
+    "-----BEGIN CERTIFICATE-----\nMIIBhDCCASmgAwIBAgIUa671NAl9tDMnM2d0emAwISMVYiwwCgYIKoZIzj0EAwIw\n"
+    "-----END CERTIFICATE-----"
+)
+
+
+@pytest.mark.parametrize(
+    ("c", "expected"),
+    rejects(
+        cand(_PEM, rule=CERT, path="site-packages/botocore/cacert.pem"),
+        cand(_PEM, rule=CERT, path="stripe/data/ca-certificates.crt"),
+        cand(_PEM, rule=CERT, path="etc/ca-bundle.crt"),
+        cand(_PEM, rule=CERT, path="certs/trusted-roots.pem"),
+    )
+    + keeps(
+        cand(_PEM, rule=CERT, path="deploy/tls/server.crt"),
+        cand(_PEM, rule=CERT, path="pki/ca.pem"),  # a project's own CA
+        cand(_PEM, rule=CERT, path="pki/cacert-pinning.txt"),
+        cand(_PEM, rule=WALLET, path="botocore/cacert.pem"),  # only certificates are judged
+    ),
+)
+def test_ca_bundle(c: Candidate, expected: bool) -> None:
+    assert f.ca_bundle(c) is expected
+
+
+@pytest.mark.parametrize(
+    ("c", "expected"),
+    rejects(
+        cand("variable|default:", """token = 'variable|default:"Default value"|date:"Y-m-d"'""", rule=GENERIC),
+        cand("correct", 'password = "correct horse battery staple"', rule=GENERIC),
+    )
+    + keeps(
+        cand(_V, f'token = "{_V}"', rule=GENERIC),
+        cand(_V, f"token = {_V} and more", rule=GENERIC),  # not quoted
+        cand(_V, f'"code": "token = \\"{_V}\\"\\n"', rule=GENERIC),  # an escaped quote closes it
+        cand(_V, f'"token": "{_V}', rule=GENERIC),  # the line ends: not judged
+        cand(_V, f"token = '{_V} more'", rule=PROVIDER),
+    ),
+)
+def test_partial_literal(c: Candidate, expected: bool) -> None:
+    assert f.partial_literal(c) is expected
 
 
 def test_rejecting_filter_names_the_first_filter_and_honours_skip_filters() -> None:
