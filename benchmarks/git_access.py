@@ -1,7 +1,7 @@
 """Compare ways to read a repository's history from Python, step by step.
 
 Step 1, enumerate: every commit's changed (path, blob) pairs, what provenance needs.
-Step 2, read: the content of every unique blob found in step 1.
+Step 2, read: the content of every unique blob found in step 1, in pack order.
 
 Candidates: plain git plumbing (one ``git log --raw`` and one ``git cat-file --batch``
 process), pygit2 (libgit2 in-process) and GitPython. The libraries are optional: a candidate
@@ -85,6 +85,13 @@ def gitpython_enumerate(repo: Path, sample: int) -> tuple[Pairs, int]:
     return pairs, commits
 
 
+def pack_order(repo: Path, wanted: set[str]) -> list[str]:
+    """The wanted ids in the order the packs store them (reading in that order is fastest)."""
+    out = subprocess.run(["git", "-C", str(repo), "cat-file", "--batch-all-objects", "--unordered",
+                          "--batch-check=%(objectname)"], capture_output=True, check=True, text=True).stdout
+    return list(dict.fromkeys(i for i in out.split() if i in wanted))
+
+
 def plumbing_read(repo: Path, ids: list[str]) -> int:
     proc = subprocess.Popen(["git", "-C", str(repo), "cat-file", "--batch", "--buffer"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=1 << 20)
@@ -148,7 +155,7 @@ def main() -> int:
             detail = f"{commits} commits timed, extrapolated"
         else:
             detail = f"{len(pairs)} unique blobs"
-            ids = ids or sorted(pairs)
+            ids = ids or pack_order(args.repo, set(pairs))
         print(f"{'enumerate':<10} {name:<10} {seconds:9.2f}  {detail}")
     for name, read in (("plumbing", plumbing_read), ("pygit2", pygit2_read), ("gitpython", gitpython_read)):
         try:

@@ -4,9 +4,12 @@ Every distinct (blob id, analysis_key(path)) is analysed once, by
 ``secretscan.detect.structured.analyze``; every other place the same content was seen gets
 the same matches, relocated. With more than one job and enough content, the analyses run in
 worker processes (each builds its own Detector from the same rules and settings, loading the
-compiled pattern database from the cache) while the sources keep reading: results are taken
-in submission order and locations are ordered by a fixed key, so a parallel run gives exactly
-the result of a single-worker run.
+compiled pattern database from the cache) while the sources keep reading; a blob travels with
+all the places it was seen, so the parser kinds are worked out in the workers too. Results are
+taken in submission order and locations are ordered by a fixed key, so a parallel run gives
+exactly the result of a single-worker run. An analysis that raises is reported as a skipped
+blob; the scan goes on. (Programs that call ``scan`` with jobs > 1 need the usual
+``if __name__ == "__main__":`` guard of multiprocessing.)
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import os
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
@@ -42,6 +45,7 @@ from secretscan.sources.git_common import Note, Occurrences, Plan, WalkerItem
 if TYPE_CHECKING:  # the pool is imported only when a scan is big enough to use it
     from concurrent.futures import Future, ProcessPoolExecutor
 
+
 @dataclass(frozen=True, slots=True)
 class Failed:
     """An analysis that raised: the blob is reported as skipped, the scan goes on."""
@@ -51,7 +55,8 @@ class Failed:
 
 Outcome = Union[list[Match], Failed]
 Key = tuple[BlobId, str]
-Task = tuple[Blob, Provenance]  # one analysis: content, read as its representative path says
+Task = tuple[Blob, tuple[Provenance, ...]]  # content and the places it was seen
+TaskResult = tuple[tuple[str, ...], dict[str, Outcome]]  # each place's parser kind; outcome per kind
 
 PARALLEL_AFTER_BYTES = 4 << 20  # below this much content, worker start-up costs more than it saves
 BATCH_BYTES = 1 << 20
@@ -119,15 +124,22 @@ def scan(
 
 
 class _State:
-    """What the scan has gathered so far, and the analyses waiting for their results."""
+    """What the scan has gathered so far, and the analyses waiting for their results.
+
+    A blob goes to analysis with every place it was seen; the analysis (in a worker when there
+    are workers) reads it once per parser kind of those places. Places that turn up after that
+    reuse the results, or go to analysis again for a parser kind not yet applied.
+    """
 
     def __init__(self, sink: Progress) -> None:
         self.sink = sink
         self.matches: list[Match] = []
         self.skipped: list[Skipped] = []
         self.notes: list[str] = []
-        self.done: dict[Key, list[Match]] = {}
-        self.waiting: dict[Key, list[Provenance]] = {}  # analysis in flight -> more places to relocate to
+        self.done: dict[Key, list[Match]] = {}  # finished analyses
+        self.analysed: set[BlobId] = set()  # blobs with finished analyses (their keys are in done)
+        self.pending: dict[BlobId, list[Provenance]] = {}  # blob in analysis -> places seen since
+        self.later: list[tuple[Blob, list[Provenance]]] = []
         self.batch: list[Task] = []
         self.batch_bytes = 0
         self.kinds: dict[str, str] = {}  # path -> analysis_key(path): paths recur across commits
@@ -151,50 +163,85 @@ class _State:
             kind = self.kinds[path] = analysis_key(path)
         return kind
 
-    def _content(self, blob: Blob, provenances: Iterable[Provenance], runner: _Runner) -> None:
+    def _content(self, blob: Blob, provenances: Sequence[Provenance], runner: _Runner) -> None:
+        self._catch_up(runner)
+        self._place(blob, provenances, runner)
+
+    def _catch_up(self, runner: _Runner) -> None:
+        """Places that turned up while their blob was in analysis, now that it is done."""
+        while self.later:
+            self._place(*self.later.pop(0), runner)
+
+    def _place(self, blob: Blob, provenances: Sequence[Provenance], runner: _Runner) -> None:
+        if blob.id in self.pending:
+            self.pending[blob.id].extend(provenances)
+        elif blob.id in self.analysed:
+            self._again(blob, provenances, runner)
+        else:
+            self._queue((blob, tuple(provenances)), runner)
+
+    def _again(self, blob: Blob, provenances: Sequence[Provenance], runner: _Runner) -> None:
+        """Content analysed before: reuse its results, analyse it for parser kinds not yet applied."""
+        fresh = []
         for provenance in provenances:
-            key = (blob.id, self.kind(provenance.path))
-            if key in self.done:
-                self.reused += 1
-                self.matches.extend(relocate(m, provenance) for m in self.done[key])
-            elif key in self.waiting:
-                self.reused += 1
-                self.waiting[key].append(provenance)
+            found = self.done.get((blob.id, self.kind(provenance.path)))
+            if found is None:
+                fresh.append(provenance)
             else:
-                self.waiting[key] = []
-                self.batch.append((blob, provenance))
-                self.batch_bytes += len(blob.data)
-        if self.batch and (runner.local or self.batch_bytes >= BATCH_BYTES or len(self.batch) >= BATCH_BLOBS):
-            self._flush(runner)
+                self.reused += 1
+                self.matches.extend(relocate(m, provenance) for m in found)
+        if fresh:
+            self._queue((blob, tuple(fresh)), runner)
 
-    def _flush(self, runner: _Runner) -> None:
-        batch, self.batch, self.batch_bytes = self.batch, [], 0
-        for tasks, results in runner.submit(batch):
-            self._record(tasks, results)
+    def _queue(self, task: Task, runner: _Runner) -> None:
+        self.pending[task[0].id] = []
+        self.batch.append(task)
+        self.batch_bytes += len(task[0].data)
+        if runner.local or self.batch_bytes >= BATCH_BYTES or len(self.batch) >= BATCH_BLOBS:
+            batch, self.batch, self.batch_bytes = self.batch, [], 0
+            for tasks, results in runner.submit(batch):
+                self._record(tasks, results)
 
-    def _record(self, tasks: list[Task], results: list[Outcome]) -> None:
-        nbytes = 0
-        for (blob, provenance), found in zip(tasks, results):
-            key = (blob.id, self.kind(provenance.path))
-            if isinstance(found, Failed):
-                self.skipped.append(Skipped(provenance.path, f"internal error while scanning ({found.error}); "
-                                            "please report it", blob.id))
-                found = _NOTHING
-            self.done[key] = found or _NOTHING
-            self.matches.extend(found)
-            self.notes.extend(getattr(found, "notes", ()))  # a parser could not read it (detect.structured)
-            for other in self.waiting.pop(key, ()):
-                self.matches.extend(relocate(m, other) for m in found)
-            nbytes += len(blob.data)
-        self.scanned += len(tasks)
+    def _record(self, tasks: list[Task], results: list[TaskResult]) -> None:
+        analyses = nbytes = 0
+        for (blob, provenances), (keys, outcomes) in zip(tasks, results):
+            first: set[str] = set()
+            for provenance, kind in zip(provenances, keys):
+                found = outcomes[kind]
+                if kind not in first:
+                    first.add(kind)
+                    analyses += 1
+                    nbytes += len(blob.data)
+                    self.done[(blob.id, kind)] = self._accept(found, blob, provenance)
+                    self.matches.extend(self.done[(blob.id, kind)])
+                else:
+                    self.reused += 1
+                    self.matches.extend(relocate(m, provenance) for m in self.done[(blob.id, kind)])
+            self.analysed.add(blob.id)
+            seen_since = self.pending.pop(blob.id, [])
+            if seen_since:
+                self.later.append((blob, seen_since))
+        self.scanned += analyses
         self.nbytes += nbytes
-        self.sink.advance(len(tasks), nbytes)
+        self.sink.advance(analyses, nbytes)
+
+    def _accept(self, found: Outcome, blob: Blob, provenance: Provenance) -> list[Match]:
+        if isinstance(found, Failed):
+            reason = f"internal error while scanning ({found.error}); please report it"
+            self.skipped.append(Skipped(provenance.path, reason, blob.id))
+            return _NOTHING
+        self.notes.extend(getattr(found, "notes", ()))  # a parser could not read it (detect.structured)
+        return found or _NOTHING
 
     def finish(self, runner: _Runner) -> None:
-        if self.batch:
-            self._flush(runner)
-        for tasks, results in runner.drain():
-            self._record(tasks, results)
+        while self.batch or self.later or runner.in_flight:
+            if self.batch:
+                batch, self.batch, self.batch_bytes = self.batch, [], 0
+                for tasks, results in runner.submit(batch):
+                    self._record(tasks, results)
+            for tasks, results in runner.drain():
+                self._record(tasks, results)
+            self._catch_up(runner)
 
 
 _NOTHING: list[Match] = []  # shared by every analysis that found nothing (most of them)
@@ -209,14 +256,14 @@ class _Runner:
         self.jobs = workers.count
         self.seen_bytes = 0
         self.pool: ProcessPoolExecutor | None = None
-        self.in_flight: deque[tuple[list[Task], Future[list[Outcome]]]] = deque()
+        self.in_flight: deque[tuple[list[Task], Future[list[TaskResult]]]] = deque()
 
     @property
     def local(self) -> bool:
         """True while analyses run in this process (each item is then done at once)."""
         return self.pool is None and (self.jobs <= 1 or self.seen_bytes < PARALLEL_AFTER_BYTES)
 
-    def submit(self, batch: list[Task]) -> Iterator[tuple[list[Task], list[Outcome]]]:
+    def submit(self, batch: list[Task]) -> Iterator[tuple[list[Task], list[TaskResult]]]:
         """Queue a batch; yield the batches that have finished, in submission order."""
         self.seen_bytes += sum(len(blob.data) for blob, _ in batch)
         if self.local:
@@ -228,7 +275,7 @@ class _Runner:
             tasks, future = self.in_flight.popleft()
             yield tasks, future.result()
 
-    def drain(self) -> Iterator[tuple[list[Task], list[Outcome]]]:
+    def drain(self) -> Iterator[tuple[list[Task], list[TaskResult]]]:
         while self.in_flight:
             tasks, future = self.in_flight.popleft()
             yield tasks, future.result()
@@ -257,8 +304,19 @@ class _Runner:
             self.pool.shutdown(wait=kind is None, cancel_futures=True)
 
 
-def run_batch(detector: Detector, batch: list[Task]) -> list[Outcome]:
-    return [_analyze_one(detector, blob, provenance) for blob, provenance in batch]
+def run_batch(detector: Detector, batch: list[Task]) -> list[TaskResult]:
+    return [analyze_places(detector, blob, provenances) for blob, provenances in batch]
+
+
+def analyze_places(detector: Detector, blob: Blob, provenances: Sequence[Provenance]) -> TaskResult:
+    """Analyse ``blob`` once per parser kind of the places it was seen (the seam:
+    ``detect.structured.analyze`` for each distinct (blob, analysis_key(path)))."""
+    keys = tuple(analysis_key(p.path) for p in provenances)
+    outcomes: dict[str, Outcome] = {}
+    for provenance, kind in zip(provenances, keys):
+        if kind not in outcomes:
+            outcomes[kind] = _analyze_one(detector, blob, provenance)
+    return keys, outcomes
 
 
 def _analyze_one(detector: Detector, blob: Blob, provenance: Provenance) -> Outcome:
@@ -281,7 +339,7 @@ def _worker_init(rules: tuple[Rule, ...], settings: Settings, cache_dir: Path | 
     _WORKER_DETECTOR = Detector(Engine(rules, cache_dir), settings)
 
 
-def _worker_run(batch: list[Task]) -> list[Outcome]:
+def _worker_run(batch: list[Task]) -> list[TaskResult]:
     assert _WORKER_DETECTOR is not None, "worker used before its initializer ran"
     return run_batch(_WORKER_DETECTOR, batch)
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.console import Console
-
 from secretscan.cli.common import write_output
 from secretscan.model import ScanResult
 from secretscan.report import FORMATTERS
-from secretscan.report import console as console_report
 
 
 def emit(result: ScanResult, fmt: str, output: Path | None, quiet: bool = False) -> None:
+    from rich.console import Console  # only when drawing: a hook's clean run never imports rich
+
+    from secretscan.report import console as console_report
+
     if fmt == "console":
         if output is not None:
             with output.open("w", encoding="utf-8") as fh:

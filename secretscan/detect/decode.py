@@ -13,6 +13,8 @@ import base64
 import binascii
 import json
 import re
+
+import re2
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
@@ -37,8 +39,14 @@ class Decoded:
     codec: str
 
 
-_B64 = re.compile(rb"[A-Za-z0-9+/_-]{16,}={0,2}")
-_HEX = re.compile(rb"(?<![0-9A-Za-z])[0-9a-fA-F]{20,}(?![0-9A-Za-z])")  # no repeated group: O(1) memory
+# Base64 of printable text: each 4-character quad encodes 3 bytes, and a text byte's top six bits
+# (0x20-0x7e >> 2 = 8..31) make the quad's first character one of I-Z or a-f. Requiring 5+ such
+# quads skips identifiers and digests at regex speed; the runs it keeps are checked fully below.
+_B64 = re2.compile(rb"(?:[I-Za-f][A-Za-z0-9+/_-]{3}){5,}[A-Za-z0-9+/_-]{0,3}={0,2}")  # RE2: linear memory
+_B64_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-")
+# Hex of text: every byte is printable ASCII (high nibble 2-7) or a tab/newline/CR. Matching
+# those pairs only, in RE2 (linear, no backtracking state), skips digests at scanning speed.
+_HEX = re2.compile(rb"(?:[2-7][0-9a-fA-F]|0[9aAdD]){10,}")
 _PERCENT = re.compile(rb"%[0-9A-Fa-f]{2}")
 _ESCAPE = re.compile(rb"\\(?:u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2})")
 _JSON_STRING = re.compile(rb'"((?:[^"\\\n]|\\.){8,8192})"')
@@ -102,6 +110,9 @@ def _text(decoded: bytes, source: bytes, limits: Limits) -> bool:
 def _base64_runs(data: bytes, limits: Limits) -> Iterator[Decoded | None]:
     for m in _B64.finditer(data):
         run = m.group(0)
+        start = m.start()
+        if start > 0 and data[start - 1] in _B64_CHARS:
+            continue  # starts inside a longer run: not aligned to that run's quads
         if len(run) > limits.max_run or not _mixed(run):
             continue  # cheap rejections do not count as attempts
         body = run.rstrip(b"=")
@@ -119,19 +130,37 @@ def _base64_runs(data: bytes, limits: Limits) -> Iterator[Decoded | None]:
         yield Decoded(m.start(), m.end(), decoded, "base64url" if url else "base64") if _text(decoded, run, limits) else None
 
 
+_UPPER = bytes(range(65, 91))
+_LOWER = bytes(range(97, 123))
+_DIGITS = b"0123456789"
+
+
+def _count(run: bytes, chars: bytes) -> int:
+    return len(run) - len(run.translate(None, chars))  # C speed: no Python loop over bytes
+
+
 def _mixed(run: bytes) -> bool:
-    """Base64 of text mixes cases and digits; plain identifiers mostly do not."""
-    has_digit = any(48 <= c <= 57 for c in run)
-    has_upper = any(65 <= c <= 90 for c in run)
-    has_lower = any(97 <= c <= 122 for c in run)
-    return has_upper and has_lower and (has_digit or b"+" in run or b"/" in run or run.endswith(b"="))
+    """Base64 of text mixes upper and lower case (each at least a sixth of the run) with digits or
+    symbols; identifiers (snake_case, CONSTANTS, camelCase words) mostly do not."""
+    n = len(run)
+    upper, lower = _count(run, _UPPER), _count(run, _LOWER)
+    if upper * 6 < n or lower * 6 < n:
+        return False
+    if _count(run, b"_-") * 10 > n:  # separators every few characters: words, not base64url
+        return False
+    return _count(run, _DIGITS) > 0 or b"+" in run or b"/" in run or run.endswith(b"=")
+
+
+def _alnum_at(data: bytes, i: int) -> bool:
+    return 0 <= i < len(data) and data[i : i + 1].isalnum()
 
 
 def _hex_runs(data: bytes, limits: Limits) -> Iterator[Decoded | None]:
     for m in _HEX.finditer(data):
         run = m.group(0)
-        if len(run) > limits.max_run or len(run) % 2:
-            continue
+        start, end = m.span()
+        if len(run) > limits.max_run or _alnum_at(data, start - 1) or _alnum_at(data, end):
+            continue  # part of a longer token (a digest, an id): not a hex-encoded text
         decoded = bytes.fromhex(run.decode("ascii"))
         yield Decoded(m.start(), m.end(), decoded, "hex") if _text(decoded, run, limits) else None
 

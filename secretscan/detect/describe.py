@@ -7,11 +7,6 @@ from __future__ import annotations
 import hashlib
 import warnings
 
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
-from cryptography.x509.oid import NameOID
-
 from secretscan.detect.jwt import jwt_attributes
 
 Attributes = tuple[tuple[str, str], ...]
@@ -45,6 +40,8 @@ def _describe(secret: str) -> Attributes:
 
 
 def _certificate(pem: bytes) -> Attributes:
+    from cryptography import x509  # imported on the first certificate found, not at start-up
+
     try:
         cert = x509.load_pem_x509_certificate(pem)
     except ValueError:
@@ -67,11 +64,13 @@ def _certificate(pem: bytes) -> Attributes:
 
 
 def _private_key(pem: bytes) -> Attributes:
+    from cryptography.hazmat.primitives import serialization
+
     try:
         if b"OPENSSH PRIVATE KEY" in pem:
             key = serialization.load_ssh_private_key(pem, password=None)
         else:
-            key = serialization.load_pem_private_key(pem, password=None)
+            key = serialization.load_pem_private_key(pem, password=None, unsafe_skip_rsa_key_validation=True)  # only size and public key are read: validating an RSA key costs ~0.1 s
     except TypeError:
         return (("key.encrypted", "yes"),)  # a passphrase protects it
     except (ValueError, TypeError, NotImplementedError):
@@ -86,6 +85,8 @@ def _private_key(pem: bytes) -> Attributes:
 
 
 def _algorithm(key: object) -> tuple[str, int]:
+    from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+
     if isinstance(key, rsa.RSAPrivateKey):
         return "RSA", key.key_size
     if isinstance(key, ec.EllipticCurvePrivateKey):
@@ -100,12 +101,16 @@ def _algorithm(key: object) -> tuple[str, int]:
 
 
 def _spki_sha256(public_key: object) -> str:
+    from cryptography.hazmat.primitives import serialization
+
     der = public_key.public_bytes(  # type: ignore[attr-defined]
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     return hashlib.sha256(der).hexdigest()
 
 
-def _cn(name: x509.Name) -> str:
+def _cn(name: object) -> str:
+    from cryptography.x509.oid import NameOID
+
     attrs = name.get_attributes_for_oid(NameOID.COMMON_NAME)
     return str(attrs[0].value) if attrs else name.rfc4514_string()

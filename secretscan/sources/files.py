@@ -31,12 +31,11 @@ class FileSource:
             raise InputError(f"path not found: {self.target}")
         root = git_toplevel(self.target) if self.settings.use_git else None
         if root is not None:
-            paths: Iterable[Path] = git_files(root, self.target)
+            pairs: Iterable[tuple[Path, str]] = ((root / rel, rel) for rel in git_names(root, self.target))
         else:
             root = self.target if self.target.is_dir() else self.target.parent
-            paths = walk(self.target)
-        for path in paths:
-            rel = path.relative_to(root).as_posix()
+            pairs = walk(self.target, root, self.settings.exclude)
+        for path, rel in pairs:
             if is_excluded(rel, self.settings.exclude):
                 continue
             yield from read_file(path, rel, root, self.settings.max_file_size)
@@ -59,7 +58,7 @@ def git_toplevel(path: Path) -> Path | None:
     return Path(os.fsdecode(out.stdout.strip())).resolve()
 
 
-def git_files(root: Path, target: Path) -> Iterator[Path]:
+def git_names(root: Path, target: Path) -> Iterator[str]:
     """Tracked files plus untracked files that are not ignored, under ``target``."""
     spec = target.resolve().relative_to(root).as_posix() or "."
     out = subprocess.run(
@@ -76,17 +75,25 @@ def git_files(root: Path, target: Path) -> Iterator[Path]:
         name = os.fsdecode(raw)
         if name and name not in seen:  # a conflicted file is listed once per stage
             seen.add(name)
-            yield root / name
+            yield name
 
 
-def walk(target: Path) -> Iterator[Path]:
+def walk(target: Path, root: Path, exclude: Iterable[str] = ()) -> Iterator[tuple[Path, str]]:
+    """Files under ``target`` with their paths relative to ``root``; excluded folders are not
+    entered at all (a `vendor` or `node_modules` exclude saves the whole walk below it)."""
     if target.is_file() or target.is_symlink():
-        yield target
+        yield target, target.relative_to(root).as_posix()
         return
+    patterns = tuple(exclude)
+    base = os.fspath(root)
     for dirpath, dirnames, filenames in os.walk(target, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d not in _ALWAYS_SKIP_DIRS)
+        rel_dir = os.path.relpath(dirpath, base).replace(os.sep, "/")
+        prefix = "" if rel_dir == "." else rel_dir + "/"
+        dirnames[:] = sorted(
+            d for d in dirnames if d not in _ALWAYS_SKIP_DIRS and not (patterns and is_excluded(prefix + d, patterns))
+        )
         for name in sorted(filenames):
-            yield Path(dirpath) / name
+            yield Path(dirpath, name), prefix + name
 
 
 def is_excluded(rel: str, patterns: Iterable[str]) -> bool:

@@ -123,13 +123,13 @@ class HistorySource:
         present = list_objects(repo, wanted)
         yield from self._missing(history, wanted, present)
         order = [oid for oid in present if present[oid] <= self.settings.max_file_size]
-        yield from self._too_large(history, present)
+        yield from self._too_large(history, wanted, present)
         yield Note(
             f"{selection.label}: {len(history.commits)} commit(s), {len(wanted)} unique blob(s)"
             + (f"; exposure judged against {selection.tip}" if selection.tip else "")
         )
         yield Plan(len(order), sum(present[oid] for oid in order))
-        yield from self._contents(repo, history, order, tip_pairs)
+        yield from self._contents(repo, history, wanted, order, tip_pairs)
 
     def _wanted(self, history: History) -> dict[str, list[int]]:
         """Blob -> the paths it is scanned under, excluded paths left out."""
@@ -155,21 +155,32 @@ class HistorySource:
                 path = history.paths[pids[0]]
                 yield Skipped(path, "object missing from the repository (partial clone or damaged?): not scanned", BlobId(oid))
 
-    def _too_large(self, history: History, present: dict[str, int]) -> Iterator[Skipped]:
+    def _too_large(
+        self, history: History, wanted: dict[str, list[int]], present: dict[str, int]
+    ) -> Iterator[Skipped]:
         limit = self.settings.max_file_size
         for oid, size in present.items():
             if size > limit:
-                path = history.paths[next(iter(history.introduced[oid]))]
-                yield Skipped(path, f"larger than the size limit ({size} > {limit} bytes)", BlobId(oid))
+                yield Skipped(history.paths[wanted[oid][0]], f"larger than the size limit ({size} > {limit} bytes)", BlobId(oid))
 
     def _contents(
-        self, repo: RepoInfo, history: History, order: list[str], tip_pairs: set[tuple[str, str]] | None
+        self,
+        repo: RepoInfo,
+        history: History,
+        wanted: dict[str, list[int]],
+        order: list[str],
+        tip_pairs: set[tuple[str, str]] | None,
     ) -> Iterator[WalkerItem]:
         infos: dict[int, CommitInfo] = {}
-        for oid, data, size in CatFile(repo.path).read(order, self.settings.max_file_size):
-            first_path = history.paths[next(iter(history.introduced[oid]))]
+        limit = self.settings.max_file_size
+        for oid, data, size in CatFile(repo.path).read(order, limit):
+            first_path = history.paths[wanted[oid][0]]
             if data is None:
-                reason = "object missing from the repository (damaged?): not scanned" if size < 0 else "too large"
+                reason = (
+                    "object missing from the repository (damaged?): not scanned"
+                    if size < 0
+                    else f"larger than the size limit ({size} > {limit} bytes)"
+                )
                 yield Skipped(first_path, reason, BlobId(oid))
                 continue
             if is_lfs_pointer(data):

@@ -50,6 +50,12 @@ from secretscan.sources.yamlpos import (
 )
 
 MAX_PARSE_BYTES = 2 << 20
+GENERIC_PARSE_BYTES = 256 << 10  # larger YAML/JSON that is not a Kubernetes manifest: text scan only
+
+
+def looks_like_kubernetes(data: bytes) -> bool:
+    head = data[:8192]
+    return b"apiVersion" in head and b"kind" in head
 LARGE_FILE_CHARS = 256 << 10  # above this, matches outside judged values get no locator
 _SPECIAL = re.compile(r"[${}:=/@(\[]")
 TEMPLATE_NOTE = "in a Helm template"
@@ -136,6 +142,10 @@ def parse_yaml_file(data: bytes, path: str) -> Parsed:
     if len(data) > MAX_PARSE_BYTES:
         note = f"over {MAX_PARSE_BYTES >> 20} MiB: not parsed as YAML/JSON, scanned as plain text"
         return Parsed(notes=(note,), default_storage=default)
+    if kind == "manifest" and len(data) > GENERIC_PARSE_BYTES and not looks_like_kubernetes(data):
+        # A large data file (an API model, a translation table, a lockfile): reading every
+        # scalar with its position costs far more than it finds; the text scan covers it.
+        return Parsed(default_storage=default)
     text = Text(data)
     source = text.clean()
     templated = kind == "helm-template" and "{{" in source

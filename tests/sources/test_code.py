@@ -284,10 +284,19 @@ def test_syntax_errors_still_yield_the_clean_parts() -> None:
     assert parsed.notes == ("python syntax errors: values read from the parts that parse",)
 
 
+def test_files_without_a_literal_near_a_secret_word_are_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*_: object) -> None:
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr("secretscan.sources.code._parse", fail)
+    for data in (b"token = tokens[0]\nkey = self.key\n", b"def authenticate(password):\n    return check(password)\n"):
+        assert PARSER.parse(data, "app/x.py").values == ()
+
+
 @pytest.mark.parametrize(
     ("path", "data"),
     [
-        ("app/x.py", b"password = " + b"(" * 400_000),  # slow to parse
+        ("app/x.py", b'token = "Xk2!pQ9zRw"\npassword = ' + b"(" * 400_000),  # slow to parse
         ("app/x.py", b"x = " + b'{"password": ' * 20_000 + b'"Xk2!pQ9zRw"' + b"}" * 20_000),  # slow to query
     ],
 )

@@ -241,3 +241,18 @@ def test_repository_without_commits(tmp_path: Path) -> None:
 def test_not_a_repository(tmp_path: Path) -> None:
     with pytest.raises(GitError, match="not a git repository"):
         history(tmp_path)
+
+
+def test_a_bare_mirror_is_scanned_with_its_refs(scripted: Repo, tmp_path: Path) -> None:
+    mirror = tmp_path / "mirror.git"
+    subprocess.run(["git", "clone", "-q", "--mirror", str(scripted.path), str(mirror)], check=True, capture_output=True)
+    assert pat_locations(history(mirror)) == pat_locations(history(scripted.path))
+
+
+def test_unusual_paths_are_reported_exactly(tmp_path: Path) -> None:
+    repo = init(tmp_path / "repo")
+    names = ["with space.txt", "données/clé.env", "line\nbreak.txt", ":colon:start.txt"]
+    for i, name in enumerate(names):
+        repo.write(name, f"k{i} = {[T1, T2, T3, T4][i]}\n")
+    repo.commit("odd names")
+    assert {loc[1] for loc in pat_locations(history(repo.path))} == set(names)
