@@ -10,6 +10,11 @@ set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+# age: the plan's .sops.yaml is tested by encrypting and decrypting with a real age key
+# (tests/remediation/test_sops.py). kubectl (Debian's kubernetes-client): the plan's workload
+# patches are applied offline with `kubectl patch --local` (tests/remediation/test_k8s_patch.py).
+command -v age-keygen >/dev/null 2>&1 || missing+=(age)
+command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
 if [ "${#missing[@]}" -eq 0 ]; then
     exit 0
 fi

@@ -1,0 +1,1 @@
+"""Inventory -> remediation plan: secret-manager layout, policies, manifests, patches, runbooks."""
