@@ -9,6 +9,8 @@ a file (malformed YAML, a Helm template) returns a note; the blob is still scann
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -88,4 +90,11 @@ def _load_config_parsers() -> None:
 
 def parser_for(path: str) -> Parser | None:
     _load_config_parsers()
-    return next((p for p in PARSERS if p.claims(path)), None)
+    return _first_claiming(path, tuple(PARSERS))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _first_claiming(path: str, parsers: tuple[Parser, ...]) -> Parser | None:
+    """Which parser reads ``path``: asked once per path and parser list (claims() parse the
+    path each time; the pipeline asks for every blob)."""
+    return next((p for p in parsers if p.claims(path)), None)
