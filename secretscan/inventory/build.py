@@ -19,6 +19,7 @@ from secretscan.inventory.records import (
 from secretscan.inventory.risk import RiskInput, assess
 from secretscan.inventory.types import DYNAMIC_ELIGIBLE, rotation_days, secret_type
 from secretscan.model import CommitInfo, Finding, Location, Rule, ScanResult, SecretKind, SourceKind
+from secretscan.sources.code import is_test_path as code_test_path
 
 # Folder names that group services rather than name one.
 _CONTAINERS = frozenset(
@@ -27,7 +28,8 @@ _CONTAINERS = frozenset(
     "infrastructure docker modules components internal lib libs resources main java python go prod production "
     "staging stage dev development qa uat test tests templates values secrets".split()
 )
-_TEST_PARTS = frozenset({"test", "tests", "testing", "spec", "specs", "__tests__", "fixtures", "fixture", "testdata", "examples", "example", "samples", "sample", "mocks", "mock"})
+# Folders of example and mock data: not tests, but no more a production secret's home than tests are.
+_EXAMPLE_PARTS = frozenset({"examples", "example", "samples", "sample", "mocks", "mock"})
 
 
 def build_inventory(result: ScanResult, settings: Settings, now: datetime | None = None, history: bool = False) -> Inventory:
@@ -124,11 +126,11 @@ def service_of(path: str) -> str:
 
 
 def is_test_path(path: str) -> bool:
-    p = PurePosixPath(path.lower())
-    name = p.name
-    if any(part in _TEST_PARTS for part in p.parts[:-1]):
+    """A test, fixture, example or mock file: the code walker's judgement of tests, plus
+    example and mock folders."""
+    if code_test_path(path):
         return True
-    return name.startswith("test_") or name.endswith(("_test.go", "_test.py", ".spec.ts", ".spec.js", ".test.ts", ".test.js", "test.java"))
+    return any(part.lower() in _EXAMPLE_PARTS for part in PurePosixPath(path).parts[:-1])
 
 
 def parse_date(text: str) -> datetime:
