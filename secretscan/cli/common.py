@@ -30,7 +30,7 @@ def rules_for(settings: Settings, extra: tuple[Path, ...] = (), only: tuple[Path
     """Built-in plus configured and extra rule folders, or only the given folders."""
     if only:
         return load_dirs(only)
-    return load_rules((*settings.rules_dirs, *extra), settings.disable_rules)
+    return load_rules((*settings.rules_dirs, *extra), settings.disable_rules, cache_dir=cache_dir())
 
 
 def write_output(text: str, output: Path | None) -> None:

@@ -47,14 +47,11 @@ class GitMode:
 
 
 def detector_for(settings: Settings, extra_rules: tuple[Path, ...] = ()) -> Detector:
-    from secretscan.cli.common import cache_dir
+    from secretscan.cli.common import cache_dir, rules_for
     from secretscan.detect.engine import Engine
     from secretscan.detect.scanner import Detector
-    from secretscan.ruleset.loader import load_rules
 
-    cache = cache_dir()
-    rules = load_rules((*settings.rules_dirs, *extra_rules), settings.disable_rules, cache_dir=cache)
-    return Detector(Engine(rules, cache), settings)
+    return Detector(Engine(rules_for(settings, extra_rules), cache_dir()), settings)
 
 
 def sources_for(targets: tuple[Path, ...], settings: Settings, mode: GitMode) -> list[Source]:
