@@ -25,6 +25,7 @@ def inventory(path: Path, history: bool, fmt: str, output: Path | None, fail_on:
     from secretscan.errors import InputError
     from secretscan.inventory.build import build_inventory
     from secretscan.inventory.records import RiskLevel
+    from secretscan.inventory.summary import reaches
 
     if not path.exists():
         raise InputError(f"path not found: {path}")
@@ -40,8 +41,7 @@ def inventory(path: Path, history: bool, fmt: str, output: Path | None, fail_on:
         write_output(_render(inv, fmt), output)
     if fail_on == "none":
         return EXIT_CLEAN
-    threshold = RiskLevel.parse(fail_on)
-    return EXIT_FINDINGS if any(i.risk.level >= threshold for i in inv.items if i.status.value == "new") else EXIT_CLEAN
+    return EXIT_FINDINGS if reaches(inv.items, RiskLevel.parse(fail_on)) else EXIT_CLEAN
 
 
 def _render(inv, fmt: str) -> str:  # type: ignore[no-untyped-def]

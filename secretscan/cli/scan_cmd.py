@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from secretscan.errors import EXIT_CLEAN, EXIT_FINDINGS
 from secretscan.cli.runner import GitMode
+from secretscan.errors import EXIT_CLEAN, EXIT_FINDINGS
 from secretscan.model import Confidence, ScanResult, Severity
 
 if TYPE_CHECKING:
@@ -137,11 +137,10 @@ def risk_gate(result: ScanResult, settings: Settings, level: str) -> int:
     """Exit code from the inventory's risk levels: 1 when an active secret reaches ``level``."""
     from secretscan.inventory.build import build_inventory
     from secretscan.inventory.records import RiskLevel
-    from secretscan.model import Status
+    from secretscan.inventory.summary import reaches
 
-    threshold = RiskLevel.parse(level)
     items = build_inventory(result, settings).items
-    return EXIT_FINDINGS if any(i.risk.level >= threshold and i.status is Status.NEW for i in items) else EXIT_CLEAN
+    return EXIT_FINDINGS if reaches(items, RiskLevel.parse(level)) else EXIT_CLEAN
 
 
 def gate(result: ScanResult, fail_on: int) -> int:

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from secretscan.inventory.records import ExposureState, Inventory, InventoryItem, RiskLevel, SecretType
-from secretscan.model import Storage
+from secretscan.model import Status, Storage
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,11 @@ def groups(items: tuple[InventoryItem, ...]) -> tuple[Group, ...]:
         storages = sorted({s.value for i in members for s in i.storages})
         out.append(Group(kind, len(members), tuple(storages), max(i.risk.level for i in members), members[0].dynamic_eligible))
     return tuple(sorted(out, key=lambda g: (-g.risk_level, g.type.value)))
+
+
+def reaches(items: tuple[InventoryItem, ...], level: RiskLevel) -> bool:
+    """Whether a secret the gate counts (not baselined, not allowed inline) is at ``level`` or above."""
+    return any(i.risk.level >= level and i.status is Status.NEW for i in items)
 
 
 def top_actions(inv: Inventory) -> tuple[str, ...]:
