@@ -129,6 +129,20 @@ def resolve_commit(repo: Path, ref: str) -> str | None:
     return out.stdout.decode().strip() or None
 
 
+def text_or_skip(path: str, oid: str, data: bytes | None, size: int, limit: int, missing: str) -> bytes | Skipped:
+    """A blob read by CatFile as text to scan, or why it is not scanned: missing (``missing``
+    says how), over the size limit, a Git LFS pointer, or binary."""
+    if data is None:
+        reason = missing if size < 0 else f"larger than the size limit ({size} > {limit} bytes)"
+        return Skipped(path, reason, BlobId(oid))
+    if is_lfs_pointer(data):
+        return Skipped(path, "Git LFS pointer: the content lives on the LFS server, not scanned", BlobId(oid))
+    from secretscan.sources.base import as_text
+
+    text = as_text(data)
+    return Skipped(path, "binary file", BlobId(oid)) if text is None else text
+
+
 def is_lfs_pointer(data: bytes) -> bool:
     return len(data) <= LFS_POINTER_MAX and data.startswith(LFS_POINTER_PREFIX)
 

@@ -24,8 +24,7 @@ from pathlib import Path
 
 from secretscan.config import Settings
 from secretscan.errors import GitError
-from secretscan.model import CommitInfo, Provenance, Skipped, SourceKind
-from secretscan.sources.base import as_text
+from secretscan.model import BlobId, CommitInfo, Provenance, Skipped, SourceKind
 from secretscan.sources.files import is_excluded
 from secretscan.sources.git_common import (
     GITLINK_MODE,
@@ -36,16 +35,15 @@ from secretscan.sources.git_common import (
     RepoInfo,
     WalkerItem,
     blob,
+    first_line,
     git_command,
     git_env,
-    first_line,
-    is_lfs_pointer,
     open_repo,
     resolve_commit,
     run_git,
     split_nul,
+    text_or_skip,
 )
-from secretscan.model import BlobId
 
 LOG_FORMAT = "--format=%x01%H%x00%P%x00%an%x00%ae%x00%aI%x00%s"
 SHALLOW_MESSAGE = (
@@ -175,20 +173,9 @@ class HistorySource:
         limit = self.settings.max_file_size
         for oid, data, size in CatFile(repo.path).read(order, limit):
             first_path = history.paths[wanted[oid][0]]
-            if data is None:
-                reason = (
-                    "object missing from the repository (damaged?): not scanned"
-                    if size < 0
-                    else f"larger than the size limit ({size} > {limit} bytes)"
-                )
-                yield Skipped(first_path, reason, BlobId(oid))
-                continue
-            if is_lfs_pointer(data):
-                yield Skipped(first_path, "Git LFS pointer: the content lives on the LFS server, not scanned", BlobId(oid))
-                continue
-            text = as_text(data)
-            if text is None:
-                yield Skipped(first_path, "binary file", BlobId(oid))
+            text = text_or_skip(first_path, oid, data, size, limit, "object missing from the repository (damaged?): not scanned")
+            if isinstance(text, Skipped):
+                yield text
                 continue
             provenances = provenances_of(history, oid, tip_pairs, infos)
             yield Occurrences(blob(oid, text), provenances)

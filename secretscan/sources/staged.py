@@ -16,8 +16,8 @@ from pathlib import Path
 
 from secretscan.config import Settings
 from secretscan.errors import GitError, InputError
-from secretscan.model import BlobId, Provenance, Skipped, SourceKind
-from secretscan.sources.base import SourceItem, as_text
+from secretscan.model import Provenance, Skipped, SourceKind
+from secretscan.sources.base import SourceItem
 from secretscan.sources.files import is_excluded
 from secretscan.sources.git_common import (
     GITLINK_MODE,
@@ -26,8 +26,8 @@ from secretscan.sources.git_common import (
     WalkerItem,
     blob,
     first_line,
-    is_lfs_pointer,
     run_git,
+    text_or_skip,
 )
 
 _ZERO = frozenset({"0" * 40, "0" * 64})
@@ -72,18 +72,10 @@ class StagedSource:
 
     def _judge(self, entries: list[StagedEntry], oid: str, data: bytes | None, size: int) -> Iterator[SourceItem]:
         first = entries[0].path
-        if data is None:
-            if size < 0:
-                yield Skipped(first, "staged object missing from the repository: not scanned", BlobId(oid))
-            else:
-                yield Skipped(first, f"larger than the size limit ({size} > {self.settings.max_file_size} bytes)", BlobId(oid))
-            return
-        if is_lfs_pointer(data):
-            yield Skipped(first, "Git LFS pointer: the content lives on the LFS server, not scanned", BlobId(oid))
-            return
-        text = as_text(data)
-        if text is None:
-            yield Skipped(first, "binary file", BlobId(oid))
+        limit = self.settings.max_file_size
+        text = text_or_skip(first, oid, data, size, limit, "staged object missing from the repository: not scanned")
+        if isinstance(text, Skipped):
+            yield text
             return
         for entry in entries:
             yield blob(oid, text), Provenance(SourceKind.STAGED, entry.path)

@@ -10,7 +10,6 @@ a file (malformed YAML, a Helm template) returns a note; the blob is still scann
 from __future__ import annotations
 
 import functools
-
 from dataclasses import dataclass
 from typing import Protocol
 
