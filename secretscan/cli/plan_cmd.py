@@ -22,7 +22,7 @@ from secretscan.errors import InputError, UsageError
 
 if TYPE_CHECKING:
     from secretscan.remediation.build import Plan
-    from secretscan.remediation.model import PlanOptions
+    from secretscan.remediation.model import Artefact, PlanContext, PlanOptions
 
 BACKENDS = ("vault", "aws-secrets", "azure-keyvault", "gcp-secretmanager")
 TARGETS = ("kubernetes", "cicd", "application")
@@ -91,7 +91,8 @@ def plan(
     detected = target is None
     if detected:
         options = replace(options, target=detect_target(doc, root))
-    result = make_plan(doc, options, detected_target=detected)
+    # with the scanned files at hand, the plan also holds the changes `secretscan fix --plan` applies
+    result = make_plan(doc, options, detected_target=detected, extra=fix_changes if root is not None else None)
     write_plan(result, output)
     n = result.document["inventory"]["planned"]
     via = f"{options.target.value}{' (detected)' if detected else ''}"
@@ -101,6 +102,16 @@ def plan(
         err=True,
     )
     return 0
+
+
+def fix_changes(ctx: PlanContext) -> list[Artefact]:
+    """fix/changes.json: every file change with the digest of the file as scanned (no values)."""
+    from secretscan.apply.changes import plan_changes
+    from secretscan.apply.changes_json import PATH, to_json
+    from secretscan.remediation.model import Artefact
+
+    text = to_json(plan_changes(ctx))
+    return [Artefact(PATH, text, "fix-changes", "the file changes `secretscan fix --plan DIR` applies, judged by each file's digest")]
 
 
 def parse_options(

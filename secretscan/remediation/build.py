@@ -32,10 +32,12 @@ def make_plan(
     detected_target: bool = False,
     generators: dict[str, Generator] | None = None,
     now: datetime | None = None,
+    extra: Generator | None = None,
 ) -> Plan:
+    """``extra``: a generator run after the registered ones (the CLI's file changes for ``fix``)."""
     secrets = plan_secrets(inventory, options)
     ctx = PlanContext(options, secrets, inventory)
-    artefacts = generate_all(ctx, generators)
+    artefacts = [*generate_all(ctx, generators), *(extra(ctx) if extra is not None else [])]
     check_paths(artefacts)
     steps = build_steps(ctx, artefacts)
     doc = document(ctx, artefacts, steps, detected_target=detected_target, now=now)

@@ -63,6 +63,7 @@ class DockerPlan:
     runtime: dict[str, PlannedSecret] = field(default_factory=dict)  # env -> run-time secret
     notes: list[str] = field(default_factory=list)
     manual: list[str] = field(default_factory=list)
+    drops: dict[int, set[str]] = field(default_factory=dict)  # ENV/ARG/LABEL (index) -> names whose assignment goes
     fingerprints: list[str] = field(default_factory=list)
 
     def mount(self, run: int, m: Mount) -> None:
@@ -71,15 +72,30 @@ class DockerPlan:
 
 
 def generate(ctx: PlanContext) -> list[Artefact]:
+    found = findings_by_file(ctx)
+    out: list[Artefact] = []
+    for path in sorted(found):
+        out += dockerfile_artefacts(ctx, path, found[path])
+    return out
+
+
+def findings_by_file(ctx: PlanContext) -> dict[str, list[tuple[PlannedSecret, Mapping[str, Any]]]]:
+    """Each Dockerfile's live findings, with the location that names each."""
     found: dict[str, list[tuple[PlannedSecret, Mapping[str, Any]]]] = {}
     for ps in ctx.secrets:
         for loc in live_locations(ps):
             if loc.get("storage") in _STORAGES and str(loc.get("locator", "")).startswith("stage="):
                 found.setdefault(str(loc["path"]), []).append((ps, loc))
-    out: list[Artefact] = []
-    for path in sorted(found):
-        out += dockerfile_artefacts(ctx, path, found[path])
-    return out
+    return found
+
+
+def plan_file(path: str, text: str, found: list[tuple[PlannedSecret, Mapping[str, Any]]]) -> tuple[DockerPlan, list[Instruction]]:
+    """How each finding of one Dockerfile is taken out (``plan.manual`` lists what cannot be)."""
+    plan = DockerPlan(path)
+    ins = staged(instructions(text))
+    for ps, loc in found:
+        take_out(plan, text, ins, ps, loc)
+    return plan, ins
 
 
 def dockerfile_artefacts(ctx: PlanContext, path: str, found: list[tuple[PlannedSecret, Mapping[str, Any]]]) -> list[Artefact]:
@@ -87,10 +103,7 @@ def dockerfile_artefacts(ctx: PlanContext, path: str, found: list[tuple[PlannedS
     fps = tuple(dict.fromkeys(ps.fingerprint for ps, _ in found))
     if text is None:
         return [manual_artefact(path, ["the plan has no access to the scanned file"], fps)]
-    plan = DockerPlan(path)
-    ins = staged(instructions(text))
-    for ps, loc in found:
-        take_out(plan, text, ins, ps, loc)
+    plan, ins = plan_file(path, text, found)
     if plan.manual:
         return [manual_artefact(path, plan.manual, fps)]
     patched = render(text, ins, plan)
@@ -166,15 +179,7 @@ def drop_assignment(plan: DockerPlan, text: str, ins: list[Instruction], index: 
     """Remove ``name=value`` (or the whole legacy ``ENV name value``) from the instruction; the
     RUNs of the stage that read it get it from a secret mount, a final-stage ENV at run time."""
     one = ins[index]
-    words = [one.text[a:b] for a, b in shell_words(one.text)]
-    if one.keyword == "ENV" and words and "=" not in words[0]:
-        kept: list[str] = []  # legacy form: one variable, the rest of the line its value
-    else:
-        kept = [w for w in words if strip_quotes(w.partition("=")[0]) != name]
-    start, end = bounds(text, one)
-    indent = text[start : one.offsets[0]].split(one.keyword[0], 1)[0] if one.offsets else ""
-    replacement = f"{indent}{one.keyword} " + " \\\n    ".join(kept) + "\n" if kept else ""
-    plan.edits.append((start, end, replacement))
+    plan.drops.setdefault(index, set()).add(name)
     used = runs_reading(ins, index, name)
     var = env_name(name)
     for run in used:
@@ -185,6 +190,35 @@ def drop_assignment(plan: DockerPlan, text: str, ins: list[Instruction], index: 
         plan.runtime[var] = ps
     if one.keyword == "LABEL":
         plan.notes.append(f"LABEL {name} removed: image metadata is readable by anyone who can pull the image")
+
+
+def assignment_edits(text: str, one: Instruction, names: set[str]) -> list[tuple[int, int, str]]:
+    """The spans that take ``name=value`` words out of one instruction, and nothing else: the
+    other assignments keep their bytes (quoting, continuation lines, indentation). With no word
+    left (or the legacy ``ENV name value`` form) the instruction's lines go."""
+    words = shell_words(one.text)
+    texts = [one.text[a:b] for a, b in words]
+    legacy = one.keyword == "ENV" and bool(texts) and "=" not in texts[0]
+    kept = [i for i, w in enumerate(texts) if strip_quotes(w.partition("=")[0]) not in names]
+    if legacy or not kept:
+        start, end = bounds(text, one)
+        return [(start, end, "")]
+    first = kept[0]
+    spans = [(one.offsets[words[0][0]], one.offsets[words[first][0]])] if first > 0 else []
+    for i in range(first + 1, len(words)):
+        if i not in kept:  # from the end of the word before it to its own end
+            spans.append((one.offsets[words[i - 1][1] - 1] + 1, one.offsets[words[i][1] - 1] + 1))
+    return [(a, b, "") for a, b in merge_spans(spans)]
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return out
 
 
 def strip_quotes(word: str) -> str:
@@ -230,18 +264,37 @@ def drop_copy(plan: DockerPlan, text: str, ins: list[Instruction], index: int, p
 
 
 def render(text: str, ins: list[Instruction], plan: DockerPlan) -> str:
-    edits = list(plan.edits)
+    return apply_edits(text, render_edits(text, ins, plan))
+
+
+def render_edits(text: str, ins: list[Instruction], plan: DockerPlan) -> list[tuple[int, int, str]]:
+    """Every change to the Dockerfile as spans of the original text (none overlapping): the
+    values and assignments taken out, the mounts added to RUNs, the syntax line and the notes."""
+    edits = sorted(set(plan.edits))
+    for index, names in sorted(plan.drops.items()):
+        edits += assignment_edits(text, ins[index], names)
     for run, mounts in plan.mounts.items():
         at = ins[run].offsets[0]
         edits.append((at, at, " ".join(m.flag() for m in mounts) + " "))
-    out = apply_edits(text, edits)
+    head = ""  # inserted at the very start
+    syntax = _SYNTAX_LINE.match(text)
+    first_is_syntax = text.split("\n", 1)[0].startswith("# syntax")
     if any(m.env for ms in plan.mounts.values() for m in ms):
-        out = _SYNTAX_LINE.sub(SYNTAX, out, count=1) if _SYNTAX_LINE.match(out) else SYNTAX + "\n" + out
+        if syntax:
+            edits.append((0, syntax.end(), SYNTAX))
+        else:
+            head = SYNTAX + "\n"
+        first_is_syntax = True
     if plan.notes:
         notes = "".join(f"# secretscan: {n}\n" for n in dict.fromkeys(plan.notes))
-        first = out.split("\n", 1)
-        out = first[0] + "\n" + notes + (first[1] if len(first) > 1 else "") if first[0].startswith("# syntax") else notes + out
-    return out
+        if head or not first_is_syntax:
+            head += notes
+        else:
+            newline = text.find("\n")
+            edits.append((newline + 1, newline + 1, notes) if newline >= 0 else (len(text), len(text), "\n" + notes))
+    if head:
+        edits.append((0, 0, head))
+    return edits
 
 
 def file_var(sid: str) -> str:

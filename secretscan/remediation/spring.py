@@ -58,11 +58,7 @@ class FileRewrite:
 
 
 def generate(ctx: PlanContext, site: Site = SITE) -> list[Artefact]:
-    by_file: dict[str, list[tuple[PlannedSecret, Mapping[str, Any]]]] = {}
-    for ps in ctx.secrets:
-        for loc in live_locations(ps):
-            if loc.get("storage") == "spring-config" and loc.get("locator"):
-                by_file.setdefault(str(loc["path"]), []).append((ps, loc))
+    by_file = findings_by_file(ctx)
     if not by_file:
         return []
     out: list[Artefact] = []
@@ -77,6 +73,16 @@ def generate(ctx: PlanContext, site: Site = SITE) -> list[Artefact]:
     for service, envs in sorted(services.items()):
         out += value_sources(service, envs, ctx.options, site)
     return out
+
+
+def findings_by_file(ctx: PlanContext) -> dict[str, list[tuple[PlannedSecret, Mapping[str, Any]]]]:
+    """Each Spring configuration file's live findings, with the location that names each."""
+    by_file: dict[str, list[tuple[PlannedSecret, Mapping[str, Any]]]] = {}
+    for ps in ctx.secrets:
+        for loc in live_locations(ps):
+            if loc.get("storage") == "spring-config" and loc.get("locator"):
+                by_file.setdefault(str(loc["path"]), []).append((ps, loc))
+    return by_file
 
 
 def rewrite_file(ctx: PlanContext, path: str, found: list[tuple[PlannedSecret, Mapping[str, Any]]]) -> FileRewrite:
@@ -103,9 +109,7 @@ def placeholder_edit(
 ) -> tuple[int, int, str, str] | None:
     """(start, end, replacement, env var) turning the value into a placeholder."""
     env = spring_env_name(str(loc.get("locator", "")))
-    span = secret_span(text, starts, loc, preview)
-    if span is None and properties:
-        span = continued_value(text, starts, loc, preview)
+    span = value_span(text, starts, loc, preview, properties)
     if span is None:
         return None
     start, end = span
@@ -114,6 +118,14 @@ def placeholder_edit(
     if opened and text[end : end + 1] == "}":
         return start - 1, end, "", opened.group("name")  # ${NAME:default} -> ${NAME}
     return start, end, "${" + env + "}", env
+
+
+def value_span(text: str, starts: list[int], loc: Mapping[str, Any], preview: str, properties: bool) -> tuple[int, int] | None:
+    """The characters of the value as written (a .properties value may continue over lines)."""
+    span = secret_span(text, starts, loc, preview)
+    if span is None and properties:
+        span = continued_value(text, starts, loc, preview)
+    return span
 
 
 def continued_value(text: str, starts: list[int], loc: Mapping[str, Any], preview: str) -> tuple[int, int] | None:
