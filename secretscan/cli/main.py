@@ -17,6 +17,9 @@ COMMANDS = {
     "install-hook": "secretscan.cli.hook_cmd:install_hook",
     "inventory": "secretscan.cli.inventory_cmd:inventory",
     "plan": "secretscan.cli.plan_cmd:plan",
+    "rotate": "secretscan.cli.rotate_cmd:rotate",
+    "fix": "secretscan.cli.fix_cmd:fix",
+    "migrate": "secretscan.cli.migrate_cmd:migrate",
 }
 
 
