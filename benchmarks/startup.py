@@ -3,9 +3,11 @@ to exit, against the bare interpreter.
 
 It builds a scratch repository with one staged file of --size bytes, warms the caches (the
 compiled pattern database and the parsed rules) with one run, then times --runs runs of each
-command and prints min / median wall time and median CPU time (user + system of the child).
-Byte-compiled modules are kept in a private folder (PYTHONPYCACHEPREFIX), as an installed
-package has them, even where PYTHONDONTWRITEBYTECODE is set.
+command and prints min / median wall time and median CPU time (user + system of the child),
+two ways: with byte-compiled modules kept in a private folder (PYTHONPYCACHEPREFIX), as an
+installed package has them, even where PYTHONDONTWRITEBYTECODE is set; and without them
+(PYTHONDONTWRITEBYTECODE=1 and no prefix: an editable install whose source tree has no
+__pycache__ compiles every module it imports on every run; installed dependencies keep theirs).
 
     python benchmarks/startup.py [--runs 20] [--size 2048] [--imports]
 
@@ -65,9 +67,10 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="secretscan-startup-") as tmp:
         root = Path(tmp)
         repo = make_repo(root, args.size)
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        env["PYTHONPYCACHEPREFIX"] = str(root / "pycache")
-        env.setdefault("SECRETSCAN_CACHE_DIR", str(root / "cache"))
+        plain = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
+        plain.setdefault("SECRETSCAN_CACHE_DIR", str(root / "cache"))
+        env = {**plain, "PYTHONPYCACHEPREFIX": str(root / "pycache")}
+        uncached = {**plain, "PYTHONDONTWRITEBYTECODE": "1"}
         python = sys.executable
         commands = {
             "python -c pass": [python, "-c", "pass"],
@@ -78,10 +81,14 @@ def main() -> int:
         for cmd in commands.values():  # warm: byte-compile, compile the pattern database, parse rules
             subprocess.run(cmd, cwd=repo, env=env, capture_output=True)
         print(f"one staged file of {args.size} bytes, {args.runs} runs each, load average {os.getloadavg()[0]:.2f}")
-        print(f"{'command':<24} {'min ms':>8} {'median ms':>10} {'cpu ms':>8}  exit")
+        print(f"{'':<24} {'-- with cached bytecode --':>28}   {'-- without bytecode --':>28}")
+        print(f"{'command':<24} {'min ms':>8} {'median ms':>10} {'cpu ms':>8}   {'min ms':>8} {'median ms':>10} {'cpu ms':>8}  exit")
         for name, cmd in commands.items():
             low, mid, cpu, code = measure(cmd, repo, env, args.runs)
-            print(f"{name:<24} {low * 1000:8.0f} {mid * 1000:10.0f} {cpu * 1000:8.0f}  {code}")
+            low2, mid2, cpu2, code2 = measure(cmd, repo, uncached, args.runs)
+            exits = str(code) if code == code2 else f"{code}/{code2}"
+            print(f"{name:<24} {low * 1000:8.0f} {mid * 1000:10.0f} {cpu * 1000:8.0f}   "
+                  f"{low2 * 1000:8.0f} {mid2 * 1000:10.0f} {cpu2 * 1000:8.0f}  {exits}")  # fmt: skip
         if args.imports:
             out = subprocess.run([python, "-X", "importtime", *commands["scan --staged --quiet"][1:]], cwd=repo,
                                  env=env, capture_output=True, text=True)
