@@ -105,7 +105,7 @@ def scan(
     return gate(result, settings.fail_on)
 
 
-class _progress_sink:  # noqa: N801 - used as a context manager, reads like one
+class _progress_sink:
     """A progress bar on a terminal (stderr), nothing otherwise or with --quiet."""
 
     def __init__(self, quiet: bool) -> None:

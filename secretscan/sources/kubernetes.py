@@ -23,12 +23,14 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
+import re2
+
 from secretscan.model import Storage
 from secretscan.sources.cmdline import command_secrets
 from secretscan.sources.configfiles import registry_values
 from secretscan.sources.dockerauth import b64decode, registry_auths
 from secretscan.sources.kv import Place, assignment
-from secretscan.sources.names import is_encrypted_value, is_secret_name
+from secretscan.sources.names import is_encrypted_value, is_secret_name, may_name_secret
 from secretscan.sources.structured import Parsed, Value
 from secretscan.sources.textpos import Text
 from secretscan.sources.yamlpos import (
@@ -38,6 +40,7 @@ from secretscan.sources.yamlpos import (
     Scalar,
     Sequence,
     YamlError,
+    check_documents,
     dotted,
     get,
     get_text,
@@ -102,6 +105,12 @@ class KubernetesParser:
     def parse(self, data: bytes, path: str) -> Parsed:
         return parse_yaml_file(data, path)
 
+    def parse_structure(self, data: bytes, path: str) -> Parsed:
+        """What the structure alone can report (no plain-text match needs a locator): a config
+        file that holds no secret-like name, no Kubernetes object, no URI and no escape that
+        could spell one of those has nothing of the kind; it is only checked for the note."""
+        return parse_yaml_file(data, path, locate=False)
+
     def variant(self, path: str) -> str:
         return file_kind(path)
 
@@ -136,7 +145,10 @@ _DEFAULT_STORAGE = {
 }
 
 
-def parse_yaml_file(data: bytes, path: str) -> Parsed:
+def parse_yaml_file(data: bytes, path: str, *, locate: bool = True) -> Parsed:
+    """Values of a YAML/JSON file. ``locate=False``: only values the structure alone may report
+    are needed (no plain-text match to locate), so a generic file that cannot hold one is
+    only checked for validity (the same note), not read value by value."""
     kind = file_kind(path)
     default = _DEFAULT_STORAGE[kind]
     if len(data) > MAX_PARSE_BYTES:
@@ -153,6 +165,9 @@ def parse_yaml_file(data: bytes, path: str) -> Parsed:
     if templated:
         source, actions = mask_templates(source)
     try:
+        if not locate and kind == "manifest" and not may_hold_structure(data):
+            check_documents(source)
+            return Parsed(default_storage=default)
         documents = load_documents(source)
     except YamlError as exc:
         what = (
@@ -164,6 +179,22 @@ def parse_yaml_file(data: bytes, path: str) -> Parsed:
     for document in documents:
         values.extend(read_document(ctx, document, kind))
     return Parsed(values=tuple(values), default_storage=default)
+
+
+# What a generic YAML/JSON file needs to yield a value by structure alone: a Kubernetes object
+# (its kind), a URI with a password (its slashes may be JSON-escaped: names._URI_USERINFO), or
+# an escape that may spell an ASCII letter (or a Kelvin sign) or join two lines.
+_STRUCTURE_HINT = re2.compile(
+    rb"kind|:(?:\\?/){2}[^\s:@/?#'\"<>{}]*:[^\s@/?#'\"<>{}]+@|"
+    rb"\\(?:x[2-7]|u(?:00[2-7]|212)|U0000(?:00[2-7]|212)|\r|\n)"
+)
+
+
+def may_hold_structure(data: bytes) -> bool:
+    """False when no value of this file can be reported by its structure alone: no name
+    ``is_secret_name`` may accept (``may_name_secret``), no Kubernetes object, docker auths
+    or connection string (their keys are such names or ``kind``), no URI, no escape."""
+    return may_name_secret(data) or _STRUCTURE_HINT.search(data) is not None
 
 
 def mask_templates(source: str) -> tuple[str, list[tuple[int, int]]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 _CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
@@ -69,6 +70,31 @@ _NOT_SECRET_NAMES = frozenset(
 )
 # Whole dotted names known to hold a secret whatever their last word (Spring and friends).
 _SECRET_DOTTED = frozenset({"encrypt.key", "spring.cloud.config.server.encrypt.key", "jasypt.encryptor.password"})
+
+
+def may_name_secret(data: bytes) -> bool:
+    """Whether ``data`` may hold a name ``is_secret_name`` accepts: a text search that finds
+    every such name (and more), so a file it rejects holds none, unless escapes spell one
+    (callers check for those). Secret words and "<qualifier> key" pairs case-insensitively;
+    ``pat`` as the token ``name_tokens`` makes of it (GITHUB_PAT, githubPat, PATValue; not
+    path or Pattern)."""
+    words, pat = _name_hints()
+    return words.search(data) is not None or pat.search(data) is not None
+
+
+@lru_cache(maxsize=1)
+def _name_hints() -> tuple[Any, Any]:
+    import re2  # RE2: linear, and far faster than ``re`` on a case-insensitive alternation
+
+    qualifiers = "|".join(sorted(_KEY_QUALIFIERS))
+    options = re2.Options()
+    options.case_sensitive = False
+    # "author" is no secret word (authkey and authtoken are); case folding also finds the
+    # Kelvin sign that ``str.lower`` makes a "k" (``_SECRET_DOTTED``).
+    words = re2.compile(
+        rf"pass|pw|secret|token|cred|auth(?:[^o]|o[^r]|$)|bearer|(?:{qualifiers})[^a-z0-9]*key".encode(), options
+    )
+    return words, re2.compile(rb"(?:pat|Pat|PAT)(?:[^a-z]|$)")
 
 
 def name_tokens(name: str) -> list[str]:

@@ -44,7 +44,12 @@ class Parsed:
 class Parser(Protocol):
     """One file format. ``claims`` looks at the path only, so a blob's parser is known before
     it is read (the pipeline deduplicates blobs per parser); ``parse`` may still find the
-    content is not of its format and return an empty Parsed."""
+    content is not of its format and return an empty Parsed.
+
+    A parser may also offer ``parse_structure(data, path) -> Parsed``, used when the plain-text
+    scan found nothing in the blob: it must return every value the structure alone marks
+    (``secret_by_name``, or with a ``decoding``) and the same notes as ``parse``, and may leave
+    out the values that would only have located plain-text matches."""
 
     name: str
 

@@ -17,14 +17,13 @@ _SURROGATES = re.compile("[\udc80-\udcff]")
 class Text:
     """A decoded blob: ``text`` and ``byte(char_index)``."""
 
-    __slots__ = ("text", "_chars", "_bytes")
+    __slots__ = ("text", "_ascii", "_chars", "_bytes")
 
     def __init__(self, data: bytes) -> None:
         self.text = data.decode("utf-8", "surrogateescape")
+        self._ascii = data.isascii()  # then characters are bytes; else lines are indexed on first use
         self._chars: list[int] | None = None
         self._bytes: list[int] | None = None
-        if not data.isascii():
-            self._index_lines()
 
     def _index_lines(self) -> None:
         chars = [0]
@@ -39,15 +38,18 @@ class Text:
     def byte(self, index: int) -> int:
         """Byte offset of character ``index`` (clamped to the text)."""
         index = max(0, min(index, len(self.text)))
-        if self._chars is None or self._bytes is None:
+        if self._ascii:
             return index
+        if self._chars is None or self._bytes is None:
+            self._index_lines()
+            assert self._chars is not None and self._bytes is not None
         row = bisect.bisect_right(self._chars, index) - 1
         prefix = self.text[self._chars[row] : index]
         return self._bytes[row] + len(prefix.encode("utf-8", "surrogateescape"))
 
     def clean(self) -> str:
         """The text with undecodable bytes as U+FFFD (one character each: offsets unchanged)."""
-        return _SURROGATES.sub("\ufffd", self.text) if self._chars is not None else self.text
+        return self.text if self._ascii else _SURROGATES.sub("\ufffd", self.text)
 
     def line_of(self, index: int) -> int:
         """1-based line number of character ``index``."""

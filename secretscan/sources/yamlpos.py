@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 64  # deeper structure is still scanned as text, just not walked
 _PLAIN_KEY = re.compile(r"[\w-]+")
 MAX_NESTING = 256  # deeper input is not parsed at all (the file is scanned as text)
@@ -58,21 +58,103 @@ Node = Scalar | Mapping | Sequence
 PathPart = str | int
 
 
+def _yaml() -> Any:
+    """PyYAML, imported on first use: a scan that meets no YAML or JSON never loads it."""
+    import yaml
+
+    return yaml
+
+
+def _loader() -> Any:
+    yaml = _yaml()
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_documents(source: str) -> list[Node | None]:
     """Every document of a YAML stream (a JSON file is one document). ``source`` is
     ``Text.clean()`` (or a same-length rewrite of it): offsets are characters of it."""
+    yaml = _yaml()
     builder = _Builder(source)
     try:
-        for event in yaml.parse(source, Loader=_Loader):
+        for event in yaml.parse(source, Loader=_loader()):
             builder.feed(event)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or type(exc).__name__
-        raise YamlError(f"{problem}{where}") from None
+        raise _error(exc) from None
     except (ValueError, TypeError, MemoryError) as exc:  # hostile bytes: never a crash
         raise YamlError(type(exc).__name__) from None
     return builder.documents
+
+
+def check_documents(source: str) -> None:
+    """Raise the YamlError ``load_documents(source)`` would raise, without building nodes:
+    what a caller needs that only wants the parse's verdict (its note), at a fraction of
+    the cost. Input that cannot nest deeper than MAX_NESTING and holds no alias is checked by
+    libyaml alone (``raw_parse``, no Python object per event); any other input goes through
+    the same event stream as ``load_documents``, with its depth and alias checks."""
+    yaml, loader = _yaml(), _loader()
+    if _shallow_without_aliases(source) and hasattr(loader, "raw_parse"):
+        try:
+            loader(source).raw_parse()
+        except yaml.YAMLError as exc:
+            raise _error(exc) from None
+        except (ValueError, TypeError, MemoryError) as exc:
+            raise YamlError(type(exc).__name__) from None
+        return
+    checker = _Checker()
+    try:
+        for event in yaml.parse(source, Loader=loader):
+            checker.feed(event)
+    except yaml.YAMLError as exc:
+        raise _error(exc) from None
+    except (ValueError, TypeError, MemoryError) as exc:
+        raise YamlError(type(exc).__name__) from None
+
+
+def _error(exc: yaml.YAMLError) -> YamlError:
+    mark = getattr(exc, "problem_mark", None)
+    where = f" (line {mark.line + 1})" if mark is not None else ""
+    problem = getattr(exc, "problem", None) or type(exc).__name__
+    return YamlError(f"{problem}{where}")
+
+
+_FLOW_OPENERS = 64  # each "[" or "{" nests at most two levels ("[a: b]" is a sequence of mappings)
+_DEEP_LINE = re.compile(r"^[ \t?:\-]{60}", re.M)  # block nesting needs indentation or compact "- - -"
+
+
+def _shallow_without_aliases(source: str) -> bool:
+    """Whether nesting stays under MAX_NESTING whatever the content (under 128 levels of flow
+    collections, under 122 of block ones) and no alias can be unknown."""
+    if "*" in source or source.count("[") + source.count("{") >= _FLOW_OPENERS:
+        return False
+    return _DEEP_LINE.search(source) is None
+
+
+class _Checker:
+    """The structural checks of ``_Builder`` (nesting depth, known aliases), without nodes."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.anchors: set[str] = set()
+        self.yaml = _yaml()
+
+    def feed(self, event: yaml.Event) -> None:
+        kind, yaml = type(event), self.yaml
+        if kind is yaml.ScalarEvent:
+            if event.anchor:
+                self.anchors.add(event.anchor)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if self.depth >= MAX_NESTING:
+                raise YamlError(f"nested deeper than {MAX_NESTING} levels (line {_where(event.start_mark)[1]})")
+            if event.anchor:
+                self.anchors.add(event.anchor)
+            self.depth += 1
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            self.depth -= 1
+        elif kind is yaml.AliasEvent:
+            if (event.anchor or "") not in self.anchors:
+                raise YamlError(f"unknown alias *{event.anchor} (line {_where(event.start_mark)[1]})")
+        elif kind is yaml.DocumentStartEvent:
+            self.anchors = set()
 
 
 class _Builder:
@@ -83,14 +165,16 @@ class _Builder:
         self.pending_key: list[Node | None] = []
         self.anchors: dict[str, Node] = {}
         self.root: Node | None = None
+        self.yaml = _yaml()
 
     def feed(self, event: yaml.Event) -> None:
-        if isinstance(event, yaml.DocumentStartEvent):
+        yaml = self.yaml
+        if isinstance(event, yaml.ScalarEvent):  # the most common event first
+            self._add(self._scalar(event), event.anchor)
+        elif isinstance(event, yaml.DocumentStartEvent):
             self.root, self.anchors = None, {}
         elif isinstance(event, yaml.DocumentEndEvent):
             self.documents.append(self.root)
-        elif isinstance(event, yaml.ScalarEvent):
-            self._add(self._scalar(event), event.anchor)
         elif isinstance(event, yaml.AliasEvent):
             target = self.anchors.get(event.anchor or "")
             if target is None:

@@ -195,3 +195,62 @@ def test_docker_config_under_any_name_is_understood() -> None:
 def test_files_too_large_to_parse_are_noted() -> None:
     parsed = KubernetesParser().parse(b"a: b\n" * (1 << 20), "big.yaml")
     assert parsed.values == () and parsed.notes == ("over 2 MiB: not parsed as YAML/JSON, scanned as plain text",)
+
+
+# ------------------------------------------------------------------ parse_structure: no match to locate
+
+
+PARSER = KubernetesParser()
+STRUCTURE_ONLY = {
+    "names.yaml": "db:\n  host: x\n  password: Qz7-rT9!kLm2\n",
+    "secret.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: a}\ndata:\n  foo: UXo3LXJUOSFrTG0y\n",
+    "uri.json": '{"db": "postgres://app:Qz7rT9kLm2@db.example.org/app"}',
+    "escaped-uri.json": '{"db": "postgres:\\/\\/app:Qz7rT9kLm2@db.example.org\\/app"}',
+    "escaped-name.json": '{"p\\u0061ssword": "Qz7-rT9!kLm2"}',
+    "joined-name.yaml": '? "db_p\\\n  assword"\n: "Qz7-rT9!kLm2"\n',  # an escaped line break joins the name
+    "conn.yaml": "conn: Server=db;Database=x;Password=Qz7-rT9!kLm2\n",
+    "auths.json": '{"auths": {"r.example.org": {"auth": "dXNlcjpRejctclQ5IWtMbTI="}}}',
+    "plain.json": '{"name": "demo", "items": [1, 2, {"url": "https://example.org/x"}]}',
+    "broken.yaml": "a: [\n",
+    "broken.json": '{"a": "\\ud800", "b": [}',
+    "alias.yaml": "a: *nowhere\n",
+    "deep-flow.yaml": "a: " + "[" * 300 + "]" * 300 + "\n",
+    "deep-block.yaml": "".join("  " * i + f"k{i}:\n" for i in range(300)) + "  " * 300 + "v\n",
+    "aliases-ok.yaml": "base: &b {x: 1}\nother: *b\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(STRUCTURE_ONLY))
+def test_parse_structure_keeps_every_value_the_structure_reports_and_every_note(name: str) -> None:
+    data = STRUCTURE_ONLY[name].encode()
+    full, quick = PARSER.parse(data, name), PARSER.parse_structure(data, name)
+    assert quick.notes == full.notes
+    reported = [v for v in full.values if v.secret_by_name or v.decoding]
+    assert [v for v in quick.values if v.secret_by_name or v.decoding] == reported
+    if quick.values:
+        assert quick.values == full.values  # not reduced: read value by value as before
+
+
+def test_parse_structure_skips_reading_plain_config() -> None:
+    data = STRUCTURE_ONLY["plain.json"].encode()
+    assert PARSER.parse(data, "plain.json").values != ()
+    assert PARSER.parse_structure(data, "plain.json").values == ()
+    notes = {n: PARSER.parse(STRUCTURE_ONLY[n].encode(), n).notes for n in ("broken.yaml", "alias.yaml", "deep-flow.yaml")}
+    assert all(len(v) == 1 for v in notes.values()), notes
+
+
+def test_check_documents_raises_what_load_documents_raises() -> None:
+    from secretscan.sources.yamlpos import YamlError, check_documents
+
+    for name, text in STRUCTURE_ONLY.items():
+        try:
+            load_documents(text)
+            expected = None
+        except YamlError as exc:
+            expected = str(exc)
+        try:
+            check_documents(text)
+            got = None
+        except YamlError as exc:
+            got = str(exc)
+        assert got == expected, name

@@ -146,3 +146,26 @@ def test_reference_values(value: str, reference: bool) -> None:
 )
 def test_credential_files(path: str, credential: bool) -> None:
     assert is_credential_file(path) is credential
+
+
+# ------------------------------------------------------------------ may_name_secret (a text pre-check)
+
+
+def test_may_name_secret_finds_every_name_is_secret_name_accepts() -> None:
+    """Files the hint rejects are not read value by value: it must find every secret name."""
+    from secretscan.sources import names
+
+    words = [*names._SECRET_TOKENS, *names._SECRET_SUFFIXES, *names._SECRET_DOTTED]
+    words += [f"{q}{sep}{k}" for q in names._KEY_QUALIFIERS for sep in ("_", "-", ".", "", "__", "/") for k in ("key", "Key")]
+    forms = [*SECRET, *words, "GITHUB_PAT", "githubPat", "PATValue", "pat", "db_pass_value", "encrypt.\u212aey"]
+    forms += [w.upper() for w in words] + [w.title() for w in words]
+    accepted = [f for f in forms if is_secret_name(f)]
+    assert len(accepted) > 200
+    assert [f for f in accepted if not names.may_name_secret(f"{f}: x".encode())] == []
+
+
+def test_may_name_secret_passes_over_plain_config() -> None:
+    from secretscan.sources.names import may_name_secret
+
+    assert not may_name_secret(b'{"path": "/usr/lib", "author": "Ann", "Pattern": "x", "key": "id", "AUTHOR": 1}')
+    assert not may_name_secret(b"name: demo\nport: 8080\nmonkey: banana\n")
