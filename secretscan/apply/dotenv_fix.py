@@ -95,16 +95,16 @@ def gitignore_change(
         return None
     added = "".join(ignore_line(p) + "\n" for p in missing)
     description = f"{GITIGNORE}: ignore {', '.join(missing)} (env files holding secrets)"
-    if not exists:
-        return FileChange(GITIGNORE, "gitignore", description, None, (Edit(0, 0, added),), fingerprints=fps)
+    return appended(GITIGNORE, "gitignore", description, text if exists else None, added, fps)
+
+
+def appended(path: str, kind: str, description: str, text: str | None, added: str, fps: tuple[str, ...]) -> FileChange:
+    """Lines added at the end of ``path`` (``text`` None: the file is created with them)."""
+    if text is None:
+        return FileChange(path, kind, description, None, (Edit(0, 0, added),), fingerprints=fps)
     sep = "\n" if text and not text.endswith("\n") else ""
     return FileChange(
-        GITIGNORE,
-        "gitignore",
-        description,
-        text_digest(text),
-        (Edit(len(text), len(text), sep + added),),
-        fingerprints=fps,
+        path, kind, description, text_digest(text), (Edit(len(text), len(text), sep + added),), fingerprints=fps
     )
 
 
@@ -158,22 +158,13 @@ def example_change(
     text = read_source(ctx, example) if exists else ""
     if text is None:
         return ManualChange(example, UNREADABLE, fps)
-    missing = [n for n in names if n not in set(variable_names(text))]
+    listed = set(variable_names(text))
+    missing = [n for n in names if n not in listed]
     if not missing:
         return None
     added = "".join(f"{n}=\n" for n in missing)
     description = f"{example}: the variable names of {', '.join(paths)} with no value ({', '.join(missing)})"
-    if not exists:
-        return FileChange(example, "env-example", description, None, (Edit(0, 0, added),), fingerprints=fps)
-    sep = "\n" if text and not text.endswith("\n") else ""
-    return FileChange(
-        example,
-        "env-example",
-        description,
-        text_digest(text),
-        (Edit(len(text), len(text), sep + added),),
-        fingerprints=fps,
-    )
+    return appended(example, "env-example", description, text if exists else None, added, fps)
 
 
 # ---------------------------------------------------------------- git
