@@ -8,15 +8,11 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from secretscan.errors import ConfigError
 from secretscan.model import Confidence, Severity
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 CONFIG_FILE = ".secretscan.toml"
@@ -83,7 +79,17 @@ def find_config(root: Path) -> Path | None:
     return None
 
 
+def _toml() -> ModuleType:
+    """The TOML parser, imported only when a config file is read (a run without one skips it)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    return tomllib
+
+
 def _has_tool_table(pyproject: Path) -> bool:
+    tomllib = _toml()
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -95,6 +101,7 @@ def load_settings(path: Path | None) -> Settings:
     """Read a config file (or return defaults when ``path`` is None)."""
     if path is None:
         return Settings()
+    tomllib = _toml()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

@@ -17,7 +17,8 @@ from secretscan.apply.model import Edit, FileChange, ManualChange
 from secretscan.model import Storage
 from secretscan.remediation.artefact_places import live_locations, read_source, source_root
 from secretscan.remediation.model import PlanContext
-from secretscan.sources.dotenv import entries, is_dotenv_path
+from secretscan.sources.dotenv import entries
+from secretscan.sources.parser_paths import is_dotenv_path
 
 GITIGNORE = ".gitignore"
 TEMPLATE_SUFFIXES = frozenset({".example", ".sample", ".template", ".tmpl", ".tpl", ".dist", ".skel", ".defaults"})

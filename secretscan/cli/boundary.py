@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from typing import NoReturn
 
@@ -30,6 +29,8 @@ def run(entry: Callable[..., object]) -> NoReturn:
         sys.exit(0)
     except Exception as exc:  # noqa: BLE001 - the boundary: an unexpected error is a bug
         if os.environ.get("SECRETSCAN_DEBUG"):
+            import traceback
+
             traceback.print_exc()
         _fail(f"internal error: {type(exc).__name__}: {exc} (set SECRETSCAN_DEBUG=1 for a traceback)", EXIT_INTERNAL)
     sys.exit(code if isinstance(code, int) else 0)

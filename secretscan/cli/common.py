@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from secretscan.config import Settings, find_config, load_settings
@@ -43,6 +42,8 @@ def write_output(text: str, output: Path | None) -> None:
 
         click.echo(text, nl=False)
         return
+    import tempfile
+
     try:
         if output.exists() and not output.is_file():
             with output.open("w", encoding="utf-8") as fh:

@@ -18,6 +18,7 @@ from secretscan.errors import EXIT_CLEAN, EXIT_FINDINGS
 from secretscan.model import Confidence, ScanResult, Severity
 
 if TYPE_CHECKING:
+    from secretscan.cli.baseline_support import GateBaseline
     from secretscan.config import Settings
     from secretscan.pipeline import Progress
 
@@ -73,7 +74,6 @@ def scan(
     baseline_key_file: Path | None,
 ) -> int:
     """Scan files, staged changes or git history for secrets. Exit 1 when findings reach --fail-on."""
-    from secretscan.cli.baseline_support import open_gate
     from secretscan.cli.common import settings_for
     from secretscan.cli.output import emit
     from secretscan.cli.runner import run_sources
@@ -93,7 +93,7 @@ def scan(
         show_secrets=show_secrets,
         use_git=not no_git,
     )
-    known = open_gate(baseline_file, baseline_key_file, settings)  # --baseline: cli.baseline_support
+    known = _gate(baseline_file, baseline_key_file, settings)
     settings = known.prepare(settings) if known else settings
     with _progress_sink(quiet) as sink:
         result = run_sources(targets, settings, mode, rules_dirs, sink)
@@ -103,6 +103,15 @@ def scan(
     if fail_on_risk is not None:
         return risk_gate(result, settings, fail_on_risk)
     return gate(result, settings.fail_on)
+
+
+def _gate(baseline_file: Path | None, key_file: Path | None, settings: Settings) -> GateBaseline | None:
+    """The `--baseline` gate (cli.baseline_support, imported only when a baseline is given)."""
+    if baseline_file is None:
+        return None
+    from secretscan.cli.baseline_support import open_gate
+
+    return open_gate(baseline_file, key_file, settings)
 
 
 class _progress_sink:

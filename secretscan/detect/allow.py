@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+from secretscan.lazyre import lazy
+
 # secretscan's own marker, and those of gitleaks and detect-secrets for teams migrating.
-_SAME_LINE = re.compile(rb"secretscan:allow|gitleaks:allow|pragma:\s*allowlist\s+secret", re.I)
-_NEXT_LINE = re.compile(rb"secretscan:allow-next-line|pragma:\s*allowlist\s+nextline\s+secret", re.I)
+_SAME_LINE = lazy(rb"secretscan:allow|gitleaks:allow|pragma:\s*allowlist\s+secret", re.I)
+_NEXT_LINE = lazy(rb"secretscan:allow-next-line|pragma:\s*allowlist\s+nextline\s+secret", re.I)
 
 
 def line_bounds(data: bytes, offset: int) -> tuple[int, int]:

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
+from secretscan.lazyre import lazy
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:
@@ -47,10 +49,10 @@ _B64_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 # Hex of text: every byte is printable ASCII (high nibble 2-7) or a tab/newline/CR. Matching
 # those pairs only, in RE2 (linear, no backtracking state), skips digests at scanning speed.
 _HEX = re2.compile(rb"(?:[2-7][0-9a-fA-F]|0[9aAdD]){10,}")
-_PERCENT = re.compile(rb"%[0-9A-Fa-f]{2}")
-_ESCAPE = re.compile(rb"\\(?:u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2})")
-_JSON_STRING = re.compile(rb'"((?:[^"\\\n]|\\.){8,8192})"')
-_RUN_STOP = re.compile(rb"[\s'\"<>`]")
+_PERCENT = lazy(rb"%[0-9A-Fa-f]{2}")
+_ESCAPE = lazy(rb"\\(?:u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2})")
+_JSON_STRING = lazy(rb'"((?:[^"\\\n]|\\.){8,8192})"')
+_RUN_STOP = lazy(rb"[\s'\"<>`]")
 _PRINTABLE_MIN = 0.9
 
 
@@ -216,7 +218,7 @@ def _escape_runs(data: bytes, limits: Limits) -> Iterator[Decoded | None]:
         yield Decoded(start, end, decoded, "escape") if ok and decoded is not None else None
 
 
-_ONE_ESCAPE = re.compile(rb"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})")
+_ONE_ESCAPE = lazy(rb"\\u([0-9a-fA-F]{4})|\\x([0-9a-fA-F]{2})")
 
 
 def _unescape(run: bytes) -> bytes | None:

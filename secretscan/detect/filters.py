@@ -32,6 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from secretscan.lazyre import lazy
 from secretscan.model import Confidence, Rule, SecretKind
 
 
@@ -180,10 +181,10 @@ _WEAK_DEFAULTS = frozenset(
         "hunter",  # hunter2, the Internet's proverbial password
     }
 )
-_TOKEN_SPLIT = re.compile(r"[^A-Za-z0-9]+")
-_MASK = re.compile(r"([*xX•#.·_-])\1*|[*xX•#]{4,}")
+_TOKEN_SPLIT = lazy(r"[^A-Za-z0-9]+")
+_MASK = lazy(r"([*xX•#.·_-])\1*|[*xX•#]{4,}")
 # Masks inside a value: sk_live_XXXXXXXX, AKIA************; six x's never occur by chance.
-_MASK_RUN = re.compile(r"x{6,}|\*{3,}|•{3,}", re.I)
+_MASK_RUN = lazy(r"x{6,}|\*{3,}|•{3,}", re.I)
 
 
 def placeholder(c: Candidate) -> bool:
@@ -226,7 +227,7 @@ def _weak_default(low: str) -> bool:
 
 # ---------------------------------------------------------------- references
 
-_TEMPLATE = re.compile(
+_TEMPLATE = lazy(
     r"""(?:
         \$\{[^}]*\}            # ${VAR} / ${VAR:-x}
       | \$\([^)]*\)            # $(cmd) / $(VAR)
@@ -249,7 +250,7 @@ _TEMPLATE = re.compile(
     re.X,
 )
 # Interpolation anywhere in the value: "prefix-${VAR}", "{{ x }}-suffix", "%(pw)s@host".
-_INTERPOLATION = re.compile(r"\$\{|\{\{|\{%|\#\{|<%|\$\([A-Za-z_]|%\([A-Za-z_][A-Za-z0-9_]{0,60}\)[sdr]")
+_INTERPOLATION = lazy(r"\$\{|\{\{|\{%|\#\{|<%|\$\([A-Za-z_]|%\([A-Za-z_][A-Za-z0-9_]{0,60}\)[sdr]")
 
 
 def template(c: Candidate) -> bool:
@@ -297,7 +298,7 @@ _DOCUMENTED_EXAMPLES = frozenset(
 _DOCUMENTED_ACCOUNTS = (("scott", "tiger"),)
 # Documentation introducing a sample on the same line, before the value:
 # "A token looks something like this: sp=r&st=...&sig=...", "for example: ghp_...".
-_INTRODUCES_SAMPLE = re.compile(
+_INTRODUCES_SAMPLE = lazy(
     r"\b(?:for example|for instance|e\.g\.|looks (?:something )?like|something like)(?:[\s:,]|$)", re.I
 )
 
@@ -383,8 +384,8 @@ def _is_period(s: str) -> bool:
     return False
 
 
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_HEX_HASH = re.compile(
+_UUID = lazy(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_HEX_HASH = lazy(
     r"(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})"
     r"|(?:[0-9A-F]{32}|[0-9A-F]{40}|[0-9A-F]{56}|[0-9A-F]{64}|[0-9A-F]{96}|[0-9A-F]{128})"
 )
@@ -400,7 +401,7 @@ def hex_hash(c: Candidate) -> bool:
     return bool(_HEX_HASH.fullmatch(c.secret))
 
 
-_INTEGRITY = re.compile(r"\b(?:sha(?:1|256|384|512)|md5)-[A-Za-z0-9+/=]{20,}")
+_INTEGRITY = lazy(r"\b(?:sha(?:1|256|384|512)|md5)-[A-Za-z0-9+/=]{20,}")
 _LOCKFILES = frozenset(
     {
         "package-lock.json",
@@ -440,7 +441,7 @@ def lockfile_integrity(c: Candidate) -> bool:
 _B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _B58_INDEX = {ch: i for i, ch in enumerate(_B58)}
 # Base58Check-encoded wallet keys: WIF (51-52 chars) and BIP-32 extended keys (111 chars).
-_B58CHECK_SHAPE = re.compile(r"[5KLc9][1-9A-HJ-NP-Za-km-z]{50,51}|[a-zA-Z]prv[1-9A-HJ-NP-Za-km-z]{107,108}")
+_B58CHECK_SHAPE = lazy(r"[5KLc9][1-9A-HJ-NP-Za-km-z]{50,51}|[a-zA-Z]prv[1-9A-HJ-NP-Za-km-z]{107,108}")
 
 
 def base58check(c: Candidate) -> bool:
@@ -467,7 +468,7 @@ def _b58decode(text: str) -> bytes | None:
 
 # ---------------------------------------------------------------- JWT samples
 
-_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{2,}\.(eyJ[A-Za-z0-9_-]{2,})\.[A-Za-z0-9_-]+")
+_JWT = lazy(r"eyJ[A-Za-z0-9_-]{2,}\.(eyJ[A-Za-z0-9_-]{2,})\.[A-Za-z0-9_-]+")
 _JWT_MAX_CLAIMS = 16384  # longer claims are not judged (kept)
 # Registered claims (RFC 7519 section 4.1) and the identity claims issuers add.
 _REAL_CLAIMS = frozenset(
@@ -504,7 +505,7 @@ def _b64url_json(segment: str) -> object:
 
 # Bundles of public trust anchors that libraries ship: certifi's and botocore's cacert.pem,
 # Debian's ca-certificates.crt, curl's ca-bundle.crt. Their certificates are nobody's inventory.
-_CA_BUNDLE = re.compile(
+_CA_BUNDLE = lazy(
     r"(?:ca[-_]?bundle|ca[-_]?certificates|cacerts?|ca[-_]?roots|root[-_]?certs|roots"
     r"|trusted[-_]?(?:certs|certificates|roots))(?:[-_.][\w-]{1,20})?\.(?:pem|crt|cer)",
     re.I,
@@ -538,8 +539,8 @@ _CODE_SUFFIXES = frozenset(
     }
 )  # fmt: skip
 _QUOTES = "\"'`"
-_DOTTED_NAME = re.compile(r"[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)+")
-_CODE_MARKERS = re.compile(r"[()\[\]]|^(?:this|self|new|await|ctx|cfg|config|settings|options|opts|args)\b")
+_DOTTED_NAME = lazy(r"[A-Za-z_$][\w$]*(?:(?:\.|::|->)[A-Za-z_$][\w$]*)+")
+_CODE_MARKERS = lazy(r"[()\[\]]|^(?:this|self|new|await|ctx|cfg|config|settings|options|opts|args)\b")
 
 
 def code_expression(c: Candidate) -> bool:
@@ -555,31 +556,31 @@ def code_expression(c: Candidate) -> bool:
     return _is_code_file(c.path) or bool(_CODE_MARKERS.search(c.secret))
 
 
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d+)*|0x[0-9a-fA-F]+)(?:[eE][+-]?\d+)?")
+_NUMBER = lazy(r"[+-]?(?:\d+(?:[.,]\d+)*|0x[0-9a-fA-F]+)(?:[eE][+-]?\d+)?")
 # A version, or a dependency's version range: 1.2.3, v2.0.1-beta.1, ^9.0.3, ~=2.31, >=1.4.x.
-_VERSION = re.compile(r"(?:[~^]|[<>!=~]=|[<>=])?[ \t]?[vV]?\d+(?:\.(?:\d+|[xX*])){1,3}(?:[-+.~][0-9A-Za-z.+~-]{0,40})?")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+-]{2,30}Z?)?")
-_URL_NO_CREDENTIALS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\s@:/]*(?::\d{1,5})?(?:[/?#]\S*)?")
-_FILE_NAME = re.compile(
+_VERSION = lazy(r"(?:[~^]|[<>!=~]=|[<>=])?[ \t]?[vV]?\d+(?:\.(?:\d+|[xX*])){1,3}(?:[-+.~][0-9A-Za-z.+~-]{0,40})?")
+_DATE = lazy(r"\d{4}-\d{2}-\d{2}(?:[T ][0-9:.+-]{2,30}Z?)?")
+_URL_NO_CREDENTIALS = lazy(r"[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\s@:/]*(?::\d{1,5})?(?:[/?#]\S*)?")
+_FILE_NAME = lazy(
     r"[\w.-]+\.(?:txt|pem|key|crt|cer|der|p12|pfx|jks|keystore|json|ya?ml|toml|ini|cfg|conf|env|properties"
     r"|xml|gpg|asc|pub|csv|db|sqlite|log|sh|py|js|html?)",
     re.I,
 )
-_EMAIL = re.compile(r"[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
-_IP = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?")
-_ARN = re.compile(r"arn:[\w*-]{1,32}:[\w*-]{0,64}:[\w*-]{0,32}:[\w*-]{0,32}:\S+")
-_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")  # CSS / style colours
+_EMAIL = lazy(r"[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+")
+_IP = lazy(r"\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?")
+_ARN = lazy(r"arn:[\w*-]{1,32}:[\w*-]{0,64}:[\w*-]{0,32}:[\w*-]{0,32}:\S+")
+_COLOR = lazy(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")  # CSS / style colours
 # A type written as a string: "List[V1ObjectReference]", "Optional[str]", "dict(str, str)".
-_TYPE_NAME = re.compile(r"[A-Za-z_][\w.]*(?:\[[\w. ,|\[\]]*\]|\([\w. ,|\[\]]*\))")
+_TYPE_NAME = lazy(r"[A-Za-z_][\w.]*(?:\[[\w. ,|\[\]]*\]|\([\w. ,|\[\]]*\))")
 # Nothing but escape sequences: "\U000f0000", "\x1b", "\u2028" (a character written as code).
-_ESCAPES = re.compile(r"(?:\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|[0-7]{1,3}|[abfnrtv\\'\"]))+")
+_ESCAPES = lazy(r"(?:\\(?:u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|[0-7]{1,3}|[abfnrtv\\'\"]))+")
 _SHAPES = (_NUMBER, _VERSION, _DATE, _URL_NO_CREDENTIALS, _FILE_NAME, _EMAIL, _IP, _ARN, _COLOR, _TYPE_NAME, _ESCAPES)
 # Regular-expression syntax that no secret is written in: \w \d \s \b, (?: (?= (?! (?P< (?i), [^.
-_REGEX_SYNTAX = re.compile(r"\\[wdsbWDSB]|\(\?(?:[:=!]|P?<|[aiLmsux]+\))|\[\^")
+_REGEX_SYNTAX = lazy(r"\\[wdsbWDSB]|\(\?(?:[:=!]|P?<|[aiLmsux]+\))|\[\^")
 # Paths: /etc/ssl/key.pem, ./secrets.json, ~/.ssh/id_rsa, C:\\keys\\a.pfx, /run/secrets/db_password.
-_POSIX_PATH = re.compile(r"(?:~|\.{1,2})?/[\w.@-]+(?:/[\w.@-]*)*")
-_WINDOWS_PATH = re.compile(r"[A-Za-z]:\\[^\s]*|\\\\[\w.-]+\\[^\s]*")
-_PATH_WORD = re.compile(r"(?:^|/)[a-z][a-z0-9_-]{2,}(?:/|$)|\.[a-z]{2,5}$")
+_POSIX_PATH = lazy(r"(?:~|\.{1,2})?/[\w.@-]+(?:/[\w.@-]*)*")
+_WINDOWS_PATH = lazy(r"[A-Za-z]:\\[^\s]*|\\\\[\w.-]+\\[^\s]*")
+_PATH_WORD = lazy(r"(?:^|/)[a-z][a-z0-9_-]{2,}(?:/|$)|\.[a-z]{2,5}$")
 
 
 def non_secret_value(c: Candidate) -> bool:
@@ -600,8 +601,8 @@ def _is_path(s: str) -> bool:
 
 
 _SEPARATORS = " _.:/*$@#+-?!"
-_WORDS = re.compile(r"[^\W\d_]+(?:[ _.:/*$@#+-]+[^\W\d_]+)*")  # letters of any script
-_WORD_SEPARATORS = re.compile(r"[ _.:/*$@#+-]+")
+_WORDS = lazy(r"[^\W\d_]+(?:[ _.:/*$@#+-]+[^\W\d_]+)*")  # letters of any script
+_WORD_SEPARATORS = lazy(r"[ _.:/*$@#+-]+")
 # A value that names what it stands for: "rest-of-my-password", "webdavgeneratedpassword1".
 _SELF_NAMING = frozenset({"password", "passwd", "passphrase", "secret", "token", "apikey", "credential", "credentials"})
 # Long enough never to occur by chance in a random value; the second set only inside one identifier
@@ -664,7 +665,7 @@ def _natural(word: str) -> bool:
     return True
 
 
-_PASSWORD_HASH = re.compile(
+_PASSWORD_HASH = lazy(
     r"\$(?:2[abxy]?|1|5|6|y|argon2(?:id|i|d)|scrypt|pbkdf2(?:-sha\d+)?|apr1)\$\S{8,}"
     r"|(?:pbkdf2_sha\d+|bcrypt(?:_sha256)?|argon2|sha1|md5)\$\S{8,}"
     r"|\{(?:SSHA|SHA|SSHA256|SSHA512|MD5|SMD5|CRYPT|PBKDF2[\w-]*)\}\S{8,}"
@@ -697,8 +698,8 @@ _NON_SECRET_TOKEN_WORDS = frozenset(
         "control", "start", "end", "vocab",
     }
 )  # fmt: skip
-_KEY_TAIL = re.compile(r"[\w.$:-]{1,80}$")
-_KEY_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_KEY_TAIL = lazy(r"[\w.$:-]{1,80}$")
+_KEY_WORDS = lazy(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
 def key_name(c: Candidate) -> bool:

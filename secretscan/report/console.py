@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from secretscan.model import ScanResult, Severity, Status
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _STYLE = {
     Severity.CRITICAL: "bold red",
@@ -20,6 +21,9 @@ _STYLE = {
 def render(result: ScanResult, console: Console) -> None:
     active = result.active
     if active:
+        from rich.table import Table  # only with findings: a clean run prints two lines
+        from rich.text import Text
+
         table = Table(title=f"{len(active)} secret(s) found", title_justify="left", expand=False)
         for column in ("severity", "rule", "location", "preview", "storage"):
             table.add_column(column, overflow="fold")

@@ -11,36 +11,37 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from secretscan.lazyre import lazy
 from secretscan.sources.names import is_credential_file, is_secret_name
 
 _WORD = r"""(?:"(?P<dq>[^"\n]*)"|'(?P<sq>[^'\n]*)'|(?P<bare>[^\s'";&|<>()`]+))"""
-_SEGMENT_BREAK = re.compile(r"&&|\|\||[;|\n]")
-_URI = re.compile(
+_SEGMENT_BREAK = lazy(r"&&|\|\||[;|\n]")
+_URI = lazy(
     r"\b[a-z][a-z0-9+.\-]{1,30}://(?P<user>[^\s:@/?#'\"<>{}]*):(?P<value>[^\s@/?#'\"<>{}]+)@[^\s@/?#'\"<>]+", re.I
 )
-_QUERY = re.compile(r"[?&](?P<name>[A-Za-z_][\w\-]*)=(?P<value>[^&\s'\"#;]+)")
-_LONG_FLAG = re.compile(r"(?<![\w-])--(?P<name>[A-Za-z][\w\-.]*)(?:=|[ \t]+(?!-))" + _WORD)
-_USER_FLAG = re.compile(r"(?<![\w-])(?:-u|--user|--proxy-user)(?:=|[ \t]*)" + _WORD)
-_HEADER = re.compile(r"(?<![\w-])(?:-H|--header)(?:=|[ \t]+)" + r"""(?:"(?P<dq>[^"\n]*)"|'(?P<sq>[^'\n]*)')""")
-_ASSIGN = re.compile(r"(?:(?<=[\s;&|(\"'`:/,{])|^)(?P<name>[A-Za-z_][\w.\-]*)=" + _WORD, re.M)
+_QUERY = lazy(r"[?&](?P<name>[A-Za-z_][\w\-]*)=(?P<value>[^&\s'\"#;]+)")
+_LONG_FLAG = lazy(r"(?<![\w-])--(?P<name>[A-Za-z][\w\-.]*)(?:=|[ \t]+(?!-))" + _WORD)
+_USER_FLAG = lazy(r"(?<![\w-])(?:-u|--user|--proxy-user)(?:=|[ \t]*)" + _WORD)
+_HEADER = lazy(r"(?<![\w-])(?:-H|--header)(?:=|[ \t]+)" + r"""(?:"(?P<dq>[^"\n]*)"|'(?P<sq>[^'\n]*)')""")
+_ASSIGN = lazy(r"(?:(?<=[\s;&|(\"'`:/,{])|^)(?P<name>[A-Za-z_][\w.\-]*)=" + _WORD, re.M)
 _SHORT = {
-    "mysql": re.compile(r"(?<![\w-])-p(?P<bare>[^\s'\"]+)"),
-    "mysqladmin": re.compile(r"(?<![\w-])-p(?P<bare>[^\s'\"]+)"),
-    "mysqldump": re.compile(r"(?<![\w-])-p(?P<bare>[^\s'\"]+)"),
-    "mariadb": re.compile(r"(?<![\w-])-p(?P<bare>[^\s'\"]+)"),
-    "docker": re.compile(r"(?<![\w-])-p[ \t]+" + _WORD),
-    "podman": re.compile(r"(?<![\w-])-p[ \t]+" + _WORD),
-    "sshpass": re.compile(r"(?<![\w-])-p[ \t]*" + _WORD),
-    "mongo": re.compile(r"(?<![\w-])-p[ \t]+" + _WORD),
-    "mongosh": re.compile(r"(?<![\w-])-p[ \t]+" + _WORD),
-    "mongodump": re.compile(r"(?<![\w-])-p[ \t]+" + _WORD),
-    "redis-cli": re.compile(r"(?<![\w-])-a[ \t]+" + _WORD),
-    "keytool": re.compile(r"(?<![\w-])-(?:src|dest)?(?:store|key)pass[ \t]+" + _WORD),
-    "openssl": re.compile(r"\bpass:(?P<bare>[^\s'\"]+)"),
-    "htpasswd": re.compile(r"(?<![\w-])-\w*b\w*[ \t]+\S+[ \t]+\S+[ \t]+" + _WORD),
+    "mysql": lazy(r"(?<![\w-])-p(?P<bare>[^\s'\"]+)"),
+    "mysqladmin": lazy(r"(?<![\w-])-p(?P<bare>[^\s'\"]+)"),
+    "mysqldump": lazy(r"(?<![\w-])-p(?P<bare>[^\s'\"]+)"),
+    "mariadb": lazy(r"(?<![\w-])-p(?P<bare>[^\s'\"]+)"),
+    "docker": lazy(r"(?<![\w-])-p[ \t]+" + _WORD),
+    "podman": lazy(r"(?<![\w-])-p[ \t]+" + _WORD),
+    "sshpass": lazy(r"(?<![\w-])-p[ \t]*" + _WORD),
+    "mongo": lazy(r"(?<![\w-])-p[ \t]+" + _WORD),
+    "mongosh": lazy(r"(?<![\w-])-p[ \t]+" + _WORD),
+    "mongodump": lazy(r"(?<![\w-])-p[ \t]+" + _WORD),
+    "redis-cli": lazy(r"(?<![\w-])-a[ \t]+" + _WORD),
+    "keytool": lazy(r"(?<![\w-])-(?:src|dest)?(?:store|key)pass[ \t]+" + _WORD),
+    "openssl": lazy(r"\bpass:(?P<bare>[^\s'\"]+)"),
+    "htpasswd": lazy(r"(?<![\w-])-\w*b\w*[ \t]+\S+[ \t]+\S+[ \t]+" + _WORD),
 }
-_ECHO_TO_FILE = re.compile(r"\b(?:echo|printf)(?:[ \t]+-[neE]+)*[ \t]+" + _WORD + r"[ \t]*>>?[ \t]*(?P<target>\S+)")
-_ECHO_TO_STDIN = re.compile(r"\b(?:echo|printf)(?:[ \t]+-[neE]+)*[ \t]+" + _WORD + r"[ \t]*\|[^|\n;&]*--password-stdin")
+_ECHO_TO_FILE = lazy(r"\b(?:echo|printf)(?:[ \t]+-[neE]+)*[ \t]+" + _WORD + r"[ \t]*>>?[ \t]*(?P<target>\S+)")
+_ECHO_TO_STDIN = lazy(r"\b(?:echo|printf)(?:[ \t]+-[neE]+)*[ \t]+" + _WORD + r"[ \t]*\|[^|\n;&]*--password-stdin")
 
 
 @dataclass(frozen=True, slots=True)

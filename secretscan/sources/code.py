@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 import re2
 
 from secretscan.model import Storage
-from secretscan.sources.code_lang import BY_EXTENSION, Lang
+from secretscan.sources.code_lang import Lang, language_for
 from secretscan.sources.names import is_secret_name, name_tokens
 from secretscan.sources.structured import Parsed, Value
 
@@ -190,13 +190,6 @@ class CodeParser:
         if not hints:
             return Parsed(default_storage=Storage.SOURCE_CODE)
         return _parse(lang, data, path, hints)
-
-
-def language_for(path: str) -> Lang | None:
-    name = PurePosixPath(path).name.lower()
-    if name.endswith((".min.js", ".bundle.js", ".d.ts")):
-        return None  # minified bundles and type declarations hold no hand-written values
-    return BY_EXTENSION.get(PurePosixPath(name).suffix)
 
 
 def is_test_path(path: str) -> bool:

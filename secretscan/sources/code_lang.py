@@ -18,6 +18,7 @@ Comparisons, returns and plain arguments are not bindings and are never captured
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,3 +322,10 @@ CSHARP = Lang(
 
 LANGS: tuple[Lang, ...] = (PYTHON, JAVASCRIPT, TYPESCRIPT, TSX, JAVA, KOTLIN, GO, RUBY, PHP, CSHARP)
 BY_EXTENSION: dict[str, Lang] = {ext: lang for lang in LANGS for ext in lang.extensions}
+
+
+def language_for(path: str) -> Lang | None:
+    name = PurePosixPath(path).name.lower()
+    if name.endswith((".min.js", ".bundle.js", ".d.ts")):
+        return None  # minified bundles and type declarations hold no hand-written values
+    return BY_EXTENSION.get(PurePosixPath(name).suffix)

@@ -4,18 +4,16 @@ anywhere else (``x-`` extension blocks, labels)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
-from pathlib import PurePosixPath
 
 from secretscan.model import Storage
 from secretscan.sources.kubernetes import MAX_PARSE_BYTES, YamlContext, argument_values, command_values, generic
 from secretscan.sources.kv import Place, assignment
+from secretscan.sources.parser_paths import is_compose_path
 from secretscan.sources.structured import Parsed, Value
 from secretscan.sources.textpos import Text
 from secretscan.sources.yamlpos import Mapping, Node, Scalar, Sequence, YamlError, get, json_path, load_documents, pairs
 
-_NAME = re.compile(r"^(?:docker-)?compose(?:[-.][\w.-]+)?\.ya?ml$")
 ARGS_NOTE = "build args are recorded in the image history (`docker history`)"
 
 
@@ -23,7 +21,7 @@ class ComposeParser:
     name = "compose"
 
     def claims(self, path: str) -> bool:
-        return _NAME.match(PurePosixPath(path).name.lower()) is not None
+        return is_compose_path(path)
 
     def parse(self, data: bytes, path: str) -> Parsed:
         if len(data) > MAX_PARSE_BYTES:

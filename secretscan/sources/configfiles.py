@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from pathlib import PurePosixPath
 
 from secretscan.model import Storage
 from secretscan.sources.dockerauth import SECRET_FIELDS, b64decode, split_auth
 from secretscan.sources.kv import Place, assignment
+from secretscan.sources.parser_paths import config_file_format as format_of
 from secretscan.sources.structured import Parsed, Value
 from secretscan.sources.textpos import Text
 from secretscan.sources.yamlpos import Mapping, Scalar, YamlError, get, get_text, load_documents, pairs
@@ -27,8 +27,6 @@ MAX_PARSE_BYTES = 4 << 20
 CREDENTIAL_RULE = "secretscan.config.credential-file"
 REGISTRY_RULE = "secretscan.docker.registry-credential"
 
-_INI_NAMES = frozenset({".pypirc", ".s3cfg", ".boto", ".my.cnf", "my.cnf", ".pgservice.conf", ".odbc.ini", "odbc.ini"})
-_INI_SUFFIXES = (".ini", ".cfg", ".cnf", ".conf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,29 +60,6 @@ class ConfigFilesParser:
 
     def variant(self, path: str) -> str:
         return format_of(path) or ""
-
-
-def format_of(path: str) -> str | None:
-    pure = PurePosixPath(path)
-    base = pure.name.lower()
-    parent = pure.parent.name.lower()
-    if base in (".npmrc", "npmrc"):
-        return "npmrc"
-    if base in (".netrc", "_netrc"):
-        return "netrc"
-    if base == ".git-credentials":
-        return "git-credentials"
-    if base == ".pgpass":
-        return "pgpass"
-    if base == ".dockercfg" or base == "config.json" and parent == ".docker":
-        return "docker-config"
-    if base == "credentials" and parent in (".aws", "aws") or base == "config" and parent == ".aws":
-        return "ini"
-    if base in _INI_NAMES or base.endswith(_INI_SUFFIXES):
-        return "ini"
-    if base.endswith(".properties"):
-        return "properties"
-    return None
 
 
 # ---------------------------------------------------------------- properties

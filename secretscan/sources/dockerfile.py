@@ -14,12 +14,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import PurePosixPath
 
 from secretscan.model import Storage
 from secretscan.sources.cmdline import command_secrets
 from secretscan.sources.kv import Place, assignment
 from secretscan.sources.names import is_credential_file
+from secretscan.sources.parser_paths import is_dockerfile_path
 from secretscan.sources.structured import Parsed, Value
 from secretscan.sources.textpos import Text
 
@@ -79,14 +79,6 @@ class DockerfileParser:
         for instruction in staged(instructions(text.text)):
             values += instruction_values(text, instruction)
         return Parsed(values=tuple(values), default_storage=Storage.DOCKERFILE_RUN)
-
-
-def is_dockerfile_path(path: str) -> bool:
-    base = PurePosixPath(path).name.lower()
-    for stem in ("dockerfile", "containerfile"):
-        if base == stem or base.startswith((stem + ".", stem + "-", stem + "_")) or base.endswith("." + stem):
-            return True
-    return False
 
 
 # ---------------------------------------------------------------- lexing

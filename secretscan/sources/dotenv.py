@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from pathlib import PurePosixPath
 
 from secretscan.model import Storage
 from secretscan.sources.kv import Place, assignment
+from secretscan.sources.parser_paths import is_dotenv_path
 from secretscan.sources.structured import Parsed, Value
 from secretscan.sources.textpos import Text
 
@@ -36,13 +36,6 @@ class DotenvParser:
             return Parsed(notes=("env file too large to parse: scanned as plain text",), default_storage=Storage.DOTENV)
         text = Text(data)
         return Parsed(values=tuple(dotenv_values(text, Storage.DOTENV)), default_storage=Storage.DOTENV)
-
-
-def is_dotenv_path(path: str) -> bool:
-    base = PurePosixPath(path).name.lower()
-    if base in (".env", ".envrc", ".flaskenv", "env.list", ".env.list"):
-        return True
-    return base.startswith(".env.") or base.endswith(".env")
 
 
 def dotenv_values(text: Text, storage: Storage, locator_prefix: str = "", note: str | None = None) -> list[Value]:

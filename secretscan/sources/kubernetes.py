@@ -31,6 +31,7 @@ from secretscan.sources.configfiles import registry_values
 from secretscan.sources.dockerauth import b64decode, registry_auths
 from secretscan.sources.kv import Place, assignment
 from secretscan.sources.names import is_encrypted_value, is_secret_name, may_name_secret
+from secretscan.sources.parser_paths import is_yaml_json_path
 from secretscan.sources.structured import Parsed, Value
 from secretscan.sources.textpos import Text
 from secretscan.sources.yamlpos import (
@@ -63,13 +64,6 @@ LARGE_FILE_CHARS = 256 << 10  # above this, matches outside judged values get no
 _SPECIAL = re.compile(r"[${}:=/@(\[]")
 TEMPLATE_NOTE = "in a Helm template"
 
-_SKIP_FILES = frozenset(
-    {
-        "package-lock.json", "npm-shrinkwrap.json", "composer.json", "pnpm-lock.yaml", "yarn.lock",
-        "jsconfig.json", ".eslintrc.json", "devcontainer.json", ".devcontainer.json", "renovate.json",
-        "packages.lock.json", "flake.lock", "deno.lock", "cdk.context.json",
-    }
-)  # fmt: skip
 _POD_PATHS: tuple[tuple[str, ...], ...] = (
     ("spec", "jobTemplate", "spec", "template", "spec"),
     ("spec", "template", "spec"),
@@ -85,7 +79,7 @@ _SAFE_KINDS = frozenset(
 )  # fmt: skip
 _DOCKER_TYPES = ("kubernetes.io/dockerconfigjson", "kubernetes.io/dockercfg")
 _EMBEDDED_SUFFIXES = (".properties", ".yml", ".yaml", ".json", ".env", ".ini", ".cfg", ".npmrc", ".conf", ".tfvars")
-_ACTION = re.compile(r"\{\{.*?\}\}", re.S)
+_ACTION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 _VALUES_FILE = re.compile(r"^(?:values(?:[-._][\w.-]*)?|[\w.-]+[-._]values)\.ya?ml$")
 _MASK = "\x00"
 
@@ -96,11 +90,7 @@ class KubernetesParser:
     name = "kubernetes"
 
     def claims(self, path: str) -> bool:
-        pure = PurePosixPath(path.lower())
-        base = pure.name
-        if base in _SKIP_FILES or base.startswith(("tsconfig", "jsconfig")) or ".vscode" in pure.parts:
-            return False
-        return base.endswith((".yaml", ".yml", ".json")) or is_kubeconfig_path(path)
+        return is_yaml_json_path(path)
 
     def parse(self, data: bytes, path: str) -> Parsed:
         return parse_yaml_file(data, path)
@@ -113,16 +103,6 @@ class KubernetesParser:
 
     def variant(self, path: str) -> str:
         return file_kind(path)
-
-
-def is_kubeconfig_path(path: str) -> bool:
-    pure = PurePosixPath(path.lower())
-    parent = pure.parent.name
-    return (
-        pure.name in ("kubeconfig", "kube.config")
-        or pure.name.endswith(".kubeconfig")
-        or (pure.name == "config" and parent == ".kube")
-    )
 
 
 def file_kind(path: str) -> str:

@@ -14,7 +14,9 @@ import re
 from functools import lru_cache
 from typing import Any
 
-_CAMEL = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+from secretscan.lazyre import lazy
+
+_CAMEL = lazy(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 # A token that is a secret on its own.
 _SECRET_TOKENS = frozenset(
@@ -151,7 +153,7 @@ def _previous_segment(name: str) -> str:
 
 # --- values -----------------------------------------------------------------------------
 
-_ENCRYPTED = re.compile(
+_ENCRYPTED = lazy(
     r"""^(?:
         ENC\[(?:AES256_GCM|AES256-GCM),data:.*\]   # SOPS
       | ENC\(.+\)                                  # Jasypt
@@ -161,7 +163,7 @@ _ENCRYPTED = re.compile(
     )$""",
     re.X | re.S,
 )
-_REFERENCE = re.compile(
+_REFERENCE = lazy(
     r"""^(?:
         (?:ref\+)?(?:vault|awssm|awsssm|gcpsecrets|azurekeyvault|sops|op|bw|doppler|infisical|akv)://\S+
       | arn:aws(?:-[a-z]+)?:(?:secretsmanager|ssm|kms):\S+
@@ -173,7 +175,7 @@ _REFERENCE = re.compile(
     )$""",
     re.X | re.I,
 )
-_URI_USERINFO = re.compile(
+_URI_USERINFO = lazy(
     r"""\b[a-z][a-z0-9+.\-]{1,30}://           # scheme
         (?P<user>[^\s:@/?#'"<>{}]*)              # user (may be empty: redis://:pw@host)
         :(?P<password>[^\s@/?#'"<>{}]+)          # password
@@ -181,7 +183,7 @@ _URI_USERINFO = re.compile(
     """,
     re.X | re.I,
 )
-_CONN_PASSWORD = re.compile(r"(?:^|;)\s*(?:password|pwd|accountkey|sharedaccesskey)\s*=\s*(?P<password>[^;\"']+)", re.I)
+_CONN_PASSWORD = lazy(r"(?:^|;)\s*(?:password|pwd|accountkey|sharedaccesskey)\s*=\s*(?P<password>[^;\"']+)", re.I)
 
 
 def is_encrypted_value(value: str) -> bool:
@@ -209,7 +211,7 @@ def credential_in_value(value: str) -> tuple[int, int] | None:
     return None
 
 
-_DEFAULT_REF = re.compile(r"^\$\{(?P<name>[A-Za-z_][\w.\-]*)(?:(?P<op>:-|:=|-|=|:\?|\?|:)(?P<rest>.*))?\}$", re.S)
+_DEFAULT_REF = lazy(r"^\$\{(?P<name>[A-Za-z_][\w.\-]*)(?:(?P<op>:-|:=|-|=|:\?|\?|:)(?P<rest>.*))?\}$", re.S)
 
 
 def reference_default(value: str) -> tuple[str, tuple[int, int] | None] | None:

@@ -9,18 +9,18 @@ its default, at the default's span; ``{cipher}...`` and ``ENC(...)`` are encrypt
 
 from __future__ import annotations
 
-import re
 from pathlib import PurePosixPath
 
 from secretscan.model import Storage
 from secretscan.sources.configfiles import properties_entries
 from secretscan.sources.kv import Place, assignment
+from secretscan.sources.parser_paths import SPRING_NAME as _NAME
+from secretscan.sources.parser_paths import is_spring_path
 from secretscan.sources.structured import Parsed, Value
 from secretscan.sources.textpos import Text
 from secretscan.sources.yamlpos import Node, YamlError, dotted, load_documents, walk
 
 MAX_PARSE_BYTES = 4 << 20
-_NAME = re.compile(r"^(?:application|bootstrap)(?:[-.](?P<profile>[\w.-]+?))?\.(?P<ext>ya?ml|properties)$")
 _PROFILE_KEYS = ("spring.config.activate.on-profile", "spring.profiles")
 
 
@@ -28,7 +28,7 @@ class SpringParser:
     name = "spring"
 
     def claims(self, path: str) -> bool:
-        return _NAME.match(PurePosixPath(path).name.lower()) is not None
+        return is_spring_path(path)
 
     def variant(self, path: str) -> str:
         """The profile and format a file name gives."""

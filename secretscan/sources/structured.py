@@ -10,10 +10,13 @@ a file (malformed YAML, a Helm template) returns a note; the blob is still scann
 from __future__ import annotations
 
 import functools
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
 from secretscan.model import Storage
+from secretscan.sources import parser_paths
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,47 +61,49 @@ class Parser(Protocol):
     def parse(self, data: bytes, path: str) -> Parsed: ...
 
 
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: a cache key on every lookup
+class Registered:
+    """A parser known by its module, its class and the path test its ``claims`` makes
+    (``sources.parser_paths``), so that choosing the parser of a path imports the chosen
+    parser's module only: a pre-commit hook judging one file pays for one reader."""
+
+    module: str
+    cls: str
+    claims: Callable[[str], bool]
+
+    def load(self) -> Parser:
+        return _instance(self.module, self.cls)
+
+
 # Explicit registry, in order of precedence: the first parser that claims a path reads it.
-PARSERS: list[Parser] = []
-_CONFIG_PARSERS_LOADED: list[bool] = []
-
-
-def _load_config_parsers() -> None:
-    """Put the configuration parsers first in PARSERS, once (on first use: their modules import
-    this one for Value and Parsed, so they cannot be imported from here at import time).
-    Specific file names before the generic YAML/JSON reader; source code is the fallback."""
-    if _CONFIG_PARSERS_LOADED:
-        return
-    _CONFIG_PARSERS_LOADED.append(True)
-    from secretscan.sources.compose import ComposeParser
-    from secretscan.sources.configfiles import ConfigFilesParser
-    from secretscan.sources.dockerfile import DockerfileParser
-    from secretscan.sources.dotenv import DotenvParser
-    from secretscan.sources.kubernetes import KubernetesParser
-    from secretscan.sources.spring import SpringParser
-    from secretscan.sources.terraform import TerraformParser
-
-    PARSERS[:0] = [
-        DockerfileParser(),
-        ComposeParser(),
-        SpringParser(),
-        DotenvParser(),
-        ConfigFilesParser(),
-        TerraformParser(),
-        KubernetesParser(),
-    ]
-    from secretscan.sources.code import CodeParser  # last: tree-sitter loads only when it parses
-
-    PARSERS.append(CodeParser())
+# Specific file names before the generic YAML/JSON reader; source code is the fallback.
+PARSERS: list[Parser | Registered] = [
+    Registered("secretscan.sources.dockerfile", "DockerfileParser", parser_paths.is_dockerfile_path),
+    Registered("secretscan.sources.compose", "ComposeParser", parser_paths.is_compose_path),
+    Registered("secretscan.sources.spring", "SpringParser", parser_paths.is_spring_path),
+    Registered("secretscan.sources.dotenv", "DotenvParser", parser_paths.is_dotenv_path),
+    Registered("secretscan.sources.configfiles", "ConfigFilesParser", parser_paths.is_config_file_path),
+    Registered("secretscan.sources.terraform", "TerraformParser", parser_paths.is_terraform_path),
+    Registered("secretscan.sources.kubernetes", "KubernetesParser", parser_paths.is_yaml_json_path),
+    Registered("secretscan.sources.code", "CodeParser", parser_paths.is_source_path),  # tree-sitter loads when it parses
+]
 
 
 def parser_for(path: str) -> Parser | None:
-    _load_config_parsers()
     return _first_claiming(path, tuple(PARSERS))
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _first_claiming(path: str, parsers: tuple[Parser, ...]) -> Parser | None:
+def _first_claiming(path: str, parsers: tuple[Parser | Registered, ...]) -> Parser | None:
     """Which parser reads ``path``: asked once per path and parser list (claims() parse the
     path each time; the pipeline asks for every blob)."""
-    return next((p for p in parsers if p.claims(path)), None)
+    chosen = next((p for p in parsers if p.claims(path)), None)
+    return chosen.load() if isinstance(chosen, Registered) else chosen
+
+
+@functools.cache
+def _instance(module: str, cls: str) -> Parser:
+    """One instance of each parser class, imported on first use (the parser modules import
+    this one for Value and Parsed)."""
+    parser: Parser = getattr(importlib.import_module(module), cls)()
+    return parser

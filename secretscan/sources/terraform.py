@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 from secretscan.model import Storage
 from secretscan.sources.kv import Place, assignment
 from secretscan.sources.names import is_secret_name
+from secretscan.sources.parser_paths import is_terraform_path
 from secretscan.sources.structured import Parsed, Value
 from secretscan.sources.textpos import Text
 from secretscan.sources.yamlpos import YamlError, dotted, load_documents, walk_named
@@ -45,8 +46,7 @@ class TerraformParser:
     name = "terraform"
 
     def claims(self, path: str) -> bool:
-        base = PurePosixPath(path).name.lower()
-        return base.endswith((".tf", ".tfvars", ".tfvars.json", ".tf.json"))
+        return is_terraform_path(path)
 
     def variant(self, path: str) -> str:
         base = PurePosixPath(path).name.lower()

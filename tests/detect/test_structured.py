@@ -44,7 +44,6 @@ class FakeParser:
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     def install(parsed: Parsed | Exception) -> None:
-        monkeypatch.setattr(structured, "_CONFIG_PARSERS_LOADED", [True])
         monkeypatch.setattr(structured, "PARSERS", [FakeParser(parsed)])
 
     return install

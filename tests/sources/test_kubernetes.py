@@ -17,7 +17,8 @@ from secretscan.config import Settings
 from secretscan.detect.structured import analyze
 from secretscan.ids import blob_id
 from secretscan.model import Blob, Provenance, SourceKind, Storage
-from secretscan.sources.kubernetes import KubernetesParser, file_kind, is_kubeconfig_path, mask_templates
+from secretscan.sources.kubernetes import KubernetesParser, file_kind, mask_templates
+from secretscan.sources.parser_paths import is_kubeconfig_path
 from secretscan.sources.structured import parser_for
 from secretscan.sources.textpos import Text
 from secretscan.sources.yamlpos import load_documents
