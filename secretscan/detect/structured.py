@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import replace
+from functools import lru_cache
 
 from secretscan.detect.allow import is_allowed, line_bounds
 from secretscan.detect.describe import describe
@@ -53,10 +54,12 @@ class Analysis(list[Match]):
         self.notes = notes
 
 
+@lru_cache(maxsize=1 << 16)
 def analysis_key(path: str) -> str:
     """Which parser (if any) reads this path, and how (a parser with a ``variant`` reads some
     paths differently: Helm values or a manifest, a Spring profile from the file name); ''
-    for plain text. The same content under two keys is analysed twice."""
+    for plain text. The same content under two keys is analysed twice. Cached: a history
+    asks for the same paths once per version of each file, in every worker."""
     parser = parser_for(path)
     if parser is None:
         return ""

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 import re2
@@ -41,6 +40,7 @@ import re2
 from secretscan.model import Storage
 from secretscan.sources.code_lang import Lang, language_for
 from secretscan.sources.names import is_secret_name, name_tokens
+from secretscan.sources.parser_paths import parts
 from secretscan.sources.structured import Parsed, Value
 
 if TYPE_CHECKING:
@@ -193,10 +193,10 @@ class CodeParser:
 
 
 def is_test_path(path: str) -> bool:
-    pure = PurePosixPath(path.replace("\\", "/"))
-    if any(part.lower() in _TEST_DIRS for part in pure.parts[:-1]):
+    names = parts(path.replace("\\", "/"))
+    if any(part.lower() in _TEST_DIRS for part in names[:-1]):
         return True
-    return bool(_TEST_FILE.match(pure.name))
+    return bool(names) and bool(_TEST_FILE.match(names[-1]))
 
 
 def _only_text(note: str) -> Parsed:

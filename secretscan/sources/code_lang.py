@@ -18,7 +18,6 @@ Comparisons, returns and plain arguments are not bindings and are never captured
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,7 +324,9 @@ BY_EXTENSION: dict[str, Lang] = {ext: lang for lang in LANGS for ext in lang.ext
 
 
 def language_for(path: str) -> Lang | None:
-    name = PurePosixPath(path).name.lower()
+    from secretscan.sources.parser_paths import base_name, suffix  # path parsing only
+
+    name = base_name(path).lower()
     if name.endswith((".min.js", ".bundle.js", ".d.ts")):
         return None  # minified bundles and type declarations hold no hand-written values
-    return BY_EXTENSION.get(PurePosixPath(name).suffix)
+    return BY_EXTENSION.get(suffix(name))

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import PurePosixPath
 
 import re2
 
@@ -31,7 +30,7 @@ from secretscan.sources.configfiles import registry_values
 from secretscan.sources.dockerauth import b64decode, registry_auths
 from secretscan.sources.kv import Place, assignment
 from secretscan.sources.names import is_encrypted_value, is_secret_name, may_name_secret
-from secretscan.sources.parser_paths import is_yaml_json_path
+from secretscan.sources.parser_paths import is_yaml_json_path, parts, suffix
 from secretscan.sources.structured import Parsed, Value
 from secretscan.sources.textpos import Text
 from secretscan.sources.yamlpos import (
@@ -107,12 +106,13 @@ class KubernetesParser:
 
 def file_kind(path: str) -> str:
     """kustomize | helm-values | helm-template | manifest."""
-    pure = PurePosixPath(path.lower())
-    if pure.name in ("kustomization.yaml", "kustomization.yml", "kustomization"):
+    names = parts(path.lower())
+    base = names[-1] if names else ""
+    if base in ("kustomization.yaml", "kustomization.yml", "kustomization"):
         return "kustomize"
-    if _VALUES_FILE.match(pure.name):
+    if _VALUES_FILE.match(base):
         return "helm-values"
-    if "templates" in pure.parts[:-1] and pure.suffix in (".yaml", ".yml"):
+    if "templates" in names[:-1] and suffix(base) in (".yaml", ".yml"):
         return "helm-template"
     return "manifest"
 

@@ -10,7 +10,6 @@ Nothing here may import a parser module.
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
 
 COMPOSE_NAME = re.compile(r"^(?:docker-)?compose(?:[-.][\w.-]+)?\.ya?ml$")
 SPRING_NAME = re.compile(r"^(?:application|bootstrap)(?:[-.](?P<profile>[\w.-]+?))?\.(?P<ext>ya?ml|properties)$")
@@ -25,8 +24,33 @@ YAML_SKIP_FILES = frozenset(
 )  # fmt: skip
 
 
+def parts(path: str) -> list[str]:
+    """The components of a repository path, as ``PurePosixPath(path).parts`` has them (no
+    empty or ``.`` components; a leading ``/`` is not one), at a fraction of its cost: a
+    history asks about every blob's path, tens of thousands of distinct ones."""
+    return [part for part in path.split("/") if part and part != "."]
+
+
+def base_name(path: str) -> str:
+    """``PurePosixPath(path).name``."""
+    found = parts(path)
+    return found[-1] if found else ""
+
+
+def parent_name(path: str) -> str:
+    """``PurePosixPath(path).parent.name``."""
+    found = parts(path)
+    return found[-2] if len(found) > 1 else ""
+
+
+def suffix(name: str) -> str:
+    """``PurePosixPath(name).suffix`` of a base name."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
 def is_dockerfile_path(path: str) -> bool:
-    base = PurePosixPath(path).name.lower()
+    base = base_name(path).lower()
     for stem in ("dockerfile", "containerfile"):
         if base == stem or base.startswith((stem + ".", stem + "-", stem + "_")) or base.endswith("." + stem):
             return True
@@ -34,15 +58,15 @@ def is_dockerfile_path(path: str) -> bool:
 
 
 def is_compose_path(path: str) -> bool:
-    return COMPOSE_NAME.match(PurePosixPath(path).name.lower()) is not None
+    return COMPOSE_NAME.match(base_name(path).lower()) is not None
 
 
 def is_spring_path(path: str) -> bool:
-    return SPRING_NAME.match(PurePosixPath(path).name.lower()) is not None
+    return SPRING_NAME.match(base_name(path).lower()) is not None
 
 
 def is_dotenv_path(path: str) -> bool:
-    base = PurePosixPath(path).name.lower()
+    base = base_name(path).lower()
     if base in (".env", ".envrc", ".flaskenv", "env.list", ".env.list"):
         return True
     return base.startswith(".env.") or base.endswith(".env")
@@ -50,9 +74,8 @@ def is_dotenv_path(path: str) -> bool:
 
 def config_file_format(path: str) -> str | None:
     """The format of a credentials or configuration file read by ``sources.configfiles``."""
-    pure = PurePosixPath(path)
-    base = pure.name.lower()
-    parent = pure.parent.name.lower()
+    base = base_name(path).lower()
+    parent = parent_name(path).lower()
     if base in (".npmrc", "npmrc"):
         return "npmrc"
     if base in (".netrc", "_netrc"):
@@ -77,28 +100,23 @@ def is_config_file_path(path: str) -> bool:
 
 
 def is_terraform_path(path: str) -> bool:
-    base = PurePosixPath(path).name.lower()
+    base = base_name(path).lower()
     return base.endswith((".tf", ".tfvars", ".tfvars.json", ".tf.json"))
 
 
 def is_yaml_json_path(path: str) -> bool:
     """A YAML or JSON file the Kubernetes/generic-config reader takes (not lock files and
     editor settings), or a kubeconfig."""
-    pure = PurePosixPath(path.lower())
-    base = pure.name
-    if base in YAML_SKIP_FILES or base.startswith(("tsconfig", "jsconfig")) or ".vscode" in pure.parts:
+    names = parts(path.lower())
+    base = names[-1] if names else ""
+    if base in YAML_SKIP_FILES or base.startswith(("tsconfig", "jsconfig")) or ".vscode" in names:
         return False
     return base.endswith((".yaml", ".yml", ".json")) or is_kubeconfig_path(path)
 
 
 def is_kubeconfig_path(path: str) -> bool:
-    pure = PurePosixPath(path.lower())
-    parent = pure.parent.name
-    return (
-        pure.name in ("kubeconfig", "kube.config")
-        or pure.name.endswith(".kubeconfig")
-        or (pure.name == "config" and parent == ".kube")
-    )
+    base, parent = base_name(path.lower()), parent_name(path.lower())
+    return base in ("kubeconfig", "kube.config") or base.endswith(".kubeconfig") or (base == "config" and parent == ".kube")
 
 
 def is_source_path(path: str) -> bool:

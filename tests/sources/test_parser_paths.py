@@ -82,3 +82,20 @@ def test_choosing_imports_the_chosen_parser_module_only(path: str, imported: set
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     assert set(json.loads(out.stdout)) & PARSER_MODULES == imported
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["a/b/c.yaml", "a//b/c.yaml", "./x/.env", "/abs/templates/x.yaml", "templates/x.yml", ".kube/config", "x/.kube/config",
+     ".", "", "a/", "x.", ".bashrc", "a.b.c", "Dockerfile.prod", "aws/credentials", "a/./b/../c.json", "dir.d/file"],
+)
+def test_path_parts_agree_with_pathlib(path: str) -> None:
+    # The path tests run for every blob of a history; they parse paths with string operations,
+    # which must say what PurePosixPath says.
+    from pathlib import PurePosixPath
+
+    from secretscan.sources.parser_paths import base_name, parent_name, parts, suffix
+
+    pure = PurePosixPath(path)
+    assert (base_name(path), parent_name(path), suffix(base_name(path))) == (pure.name, pure.parent.name, pure.suffix)
+    assert parts(path) == [p for p in pure.parts if p != "/"]
