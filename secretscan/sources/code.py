@@ -177,6 +177,16 @@ class CodeParser:
         return language_for(path) is not None
 
     def parse(self, data: bytes, path: str) -> Parsed:
+        return self._read(data, path, tree=True)
+
+    def parse_structure(self, data: bytes, path: str) -> Parsed:
+        """What the structure alone can report (no plain-text match needs a locator). A test
+        file's literals are never reported by name alone, so nothing in it needs the syntax
+        tree (parsing is most of a history scan's time in code): its size and binary notes
+        stay, and no syntax-error note is made for values nobody reads."""
+        return self._read(data, path, tree=not is_test_path(path))
+
+    def _read(self, data: bytes, path: str, *, tree: bool) -> Parsed:
         lang = language_for(path)
         if lang is None:
             return Parsed()
@@ -184,7 +194,7 @@ class CodeParser:
             return _only_text(f"{lang.name} source over {MAX_SOURCE_BYTES // 1024 // 1024} MiB: not parsed")
         if b"\x00" in data[:_BINARY_SNIFF]:
             return _only_text(f"binary content in a {lang.name} source path: not parsed")
-        if _LITERAL_NEAR.search(data) is None:
+        if not tree or _LITERAL_NEAR.search(data) is None:
             return Parsed(default_storage=Storage.SOURCE_CODE)  # no literal near a secret-like word
         hints = [m.span() for m in _HINT.finditer(data)]
         if not hints:

@@ -154,7 +154,7 @@ def parse_yaml_file(data: bytes, path: str, *, locate: bool = True) -> Parsed:
             "Helm template that is not valid YAML once its actions are masked" if templated else "not valid YAML/JSON"
         )
         return Parsed(notes=(f"{what} ({exc}): scanned as plain text",), default_storage=default)
-    ctx = YamlContext(text, actions, TEMPLATE_NOTE if templated else None)
+    ctx = YamlContext(text, actions, TEMPLATE_NOTE if templated else None, locate=locate)
     values: list[Value] = []
     for document in documents:
         values.extend(read_document(ctx, document, kind))
@@ -202,6 +202,7 @@ class YamlContext:
     text: Text
     actions: list[tuple[int, int]]
     note: str | None
+    locate: bool = True  # False: no plain-text match to locate, only what structure reports is needed
     done: set[int] = field(default_factory=set)
 
     def templated(self, node: Scalar) -> bool:
@@ -308,14 +309,17 @@ def sops_metadata(ctx: YamlContext, document: Node) -> list[Value]:
 def generic(
     ctx: YamlContext, root: Node, storage: Storage, ident: str, base: tuple[PathPart, ...] = (), rule: str = ""
 ) -> list[Value]:
-    """Every scalar not yet read, judged by the name it is assigned to."""
+    """Every scalar not yet read, judged by the name it is assigned to. A scalar under a name
+    that marks no secret, with none of the characters of a reference, an encrypted value or a
+    URI (``kv.assignment``), can only be a locator for a plain-text match: it is read only
+    when there are matches to locate and the file is not large."""
     out: list[Value] = []
-    large = len(ctx.text.text) > LARGE_FILE_CHARS
+    judged_only = not ctx.locate or len(ctx.text.text) > LARGE_FILE_CHARS
     for path, node, name in walk_named(root, base):
         if id(node) in ctx.done:
             continue
-        if large and not (name and is_secret_name(name)) and not _SPECIAL.search(node.value):
-            continue  # a large file: only values that can be judged, not one per scalar
+        if judged_only and not (name and is_secret_name(name)) and not _SPECIAL.search(node.value):
+            continue
         where = json_path(path) if ident else dotted(path)
         if name and path and name != path[-1]:
             where = f"{where} ({name})"  # a {name: X, value: ...} item

@@ -421,3 +421,20 @@ def test_test_and_source_paths_are_analysed_separately() -> None:
     from secretscan.detect.structured import analysis_key
 
     assert analysis_key("src/app/settings.py") != analysis_key("tests/test_settings.py")
+
+
+def test_a_test_file_with_no_match_to_locate_is_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    # In a test file a name alone is never reported, so with no plain-text match there is
+    # nothing the syntax tree could add: parse_structure does not parse; parse still does.
+    data = b'DB_PASSWORD = "Qz7-rT9!kLm2"\n'
+    parser = CodeParser()
+    assert [(v.key, v.secret_by_name) for v in parser.parse_structure(data, "app/settings.py").values] == [
+        ("DB_PASSWORD", True)
+    ]
+    assert [(v.key, v.secret_by_name) for v in parser.parse(data, "tests/test_settings.py").values] == [
+        ("DB_PASSWORD", False)
+    ]
+    monkeypatch.setattr(code_ts, "extract", lambda *a, **k: pytest.fail("tree-sitter parse in a test file"))
+    assert parser.parse_structure(data, "tests/test_settings.py") == Parsed(default_storage=Storage.SOURCE_CODE)
+    big = b"x = 1\n" * (MAX_SOURCE_BYTES // 6 + 1)
+    assert parser.parse_structure(big, "tests/test_big.py").notes == parser.parse(big, "tests/test_big.py").notes != ()
