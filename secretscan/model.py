@@ -168,6 +168,10 @@ class Rule:
     description: str = ""
     source: str = ""  # file the rule was loaded from
     skip_filters: tuple[str, ...] = ()  # filter names this rule opts out of
+    # A Hyperscan expression run instead of ``pattern`` to find the blobs worth extracting from:
+    # it must match wherever ``pattern`` does (a superset). For a pattern with no literal, whose
+    # long character-class runs would slow every scan; RE2 still extracts with ``pattern``.
+    prefilter: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,6 @@ start-ups skip compilation. Only the rules that hit run their RE2 pattern, over 
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +65,22 @@ def pattern_errors(pattern: str) -> list[str]:
         compile_hyperscan([pattern])
     except hyperscan.error as exc:
         errors.append(f"Hyperscan cannot compile it: {exc}")
+    return errors
+
+
+def scan_expression(rule: Rule) -> str:
+    """What Hyperscan runs for ``rule``: its prefilter (a superset of the pattern), else the pattern."""
+    return rule.prefilter or rule.pattern
+
+
+def rule_errors(rule: Rule) -> list[str]:
+    """``pattern_errors`` of the rule's pattern, and whether Hyperscan compiles its prefilter."""
+    errors = pattern_errors(rule.pattern)
+    if rule.prefilter:
+        try:
+            compile_hyperscan([rule.prefilter])
+        except hyperscan.error as exc:
+            errors.append(f"Hyperscan cannot compile its prefilter: {exc}")
     return errors
 
 
@@ -135,14 +150,16 @@ def _load_database(rules: Sequence[Rule], cache_dir: Path | None) -> Any:
 
 def _compile_all(rules: Sequence[Rule]) -> Any:
     try:
-        return compile_hyperscan([r.pattern for r in rules])
+        return compile_hyperscan([scan_expression(r) for r in rules])
     except hyperscan.error:
-        bad = [f"{r.id}: {'; '.join(pattern_errors(r.pattern))}" for r in rules if pattern_errors(r.pattern)]
+        bad = [f"{r.id}: {'; '.join(rule_errors(r))}" for r in rules if rule_errors(r)]
         raise RuleError("rules do not compile: " + (" | ".join(bad) or "pattern database too large")) from None
 
 
 def _write_cache(path: Path, blob: bytes) -> None:
     try:
+        import tempfile  # only when the database is written (a start-up with a warm cache skips it)
+
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".hs-")
         with os.fdopen(fd, "wb") as fh:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from secretscan.config import Settings
-from secretscan.detect.engine import Engine, pattern_errors
+from secretscan.detect.engine import Engine, compile_hyperscan, rule_errors
 from secretscan.detect.filters import FILTERS
 from secretscan.detect.scanner import Detector
 from secretscan.ids import blob_id
@@ -40,7 +40,9 @@ def check_rules(rules: Sequence[Rule], cache_dir: Path | None = None) -> list[Ru
 
 
 def _static_problems(rule: Rule) -> list[RuleProblem]:
-    out = [RuleProblem(rule.id, rule.source, e) for e in pattern_errors(rule.pattern)]
+    out = [RuleProblem(rule.id, rule.source, e) for e in rule_errors(rule)]
+    if rule.prefilter and not out:
+        out += [RuleProblem(rule.id, rule.source, f"prefilter misses an example: {e!r}") for e in _prefilter_misses(rule)]
     if not rule.examples:
         out.append(RuleProblem(rule.id, rule.source, "has no examples"))
     if not rule.negative_examples:
@@ -49,6 +51,18 @@ def _static_problems(rule: Rule) -> list[RuleProblem]:
     if unknown:
         out.append(RuleProblem(rule.id, rule.source, f"skip_filters names unknown filter(s) {', '.join(unknown)}"))
     return out
+
+
+def _prefilter_misses(rule: Rule) -> list[str]:
+    """Examples the prefilter does not hit: it must match wherever the pattern does."""
+    database = compile_hyperscan([rule.prefilter])
+    missed = []
+    for example in rule.examples:
+        hits: list[int] = []
+        database.scan(example.encode("utf-8"), match_event_handler=lambda i, *_: hits.append(i))
+        if not hits:
+            missed.append(example)
+    return missed
 
 
 def _example_problems(rules: Sequence[Rule], cache_dir: Path | None) -> list[RuleProblem]:

@@ -117,7 +117,7 @@ def rules_digest(rules: Iterable[Rule]) -> str:
     """A digest of everything that affects the compiled pattern database."""
     h = hashlib.sha256()
     for rule in rules:
-        h.update(rule.id.encode() + b"\x00" + rule.pattern.encode() + b"\x01")
+        h.update(rule.id.encode() + b"\x00" + rule.pattern.encode() + b"\x01" + rule.prefilter.encode() + b"\x02")
     return h.hexdigest()
 
 

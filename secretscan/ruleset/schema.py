@@ -20,6 +20,7 @@ _OPTIONAL = (
     "description",
     "provider",
     "skip_filters",
+    "prefilter",
 )
 
 
@@ -67,6 +68,7 @@ def rule_from_mapping(item: Any, provider: str, source: str, index: int) -> Rule
         description=str(item.get("description", "")),
         source=source,
         skip_filters=_texts(item, "skip_filters", where),
+        prefilter=_text(item, "prefilter", where) if "prefilter" in item else "",
     )
 
 

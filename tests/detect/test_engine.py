@@ -74,3 +74,42 @@ def test_pattern_errors(pattern: str, problem: str) -> None:
 def test_a_database_that_cannot_compile_is_a_rule_error() -> None:
     with pytest.raises(RuleError, match="t.bad"):
         Engine(make_rules({"id": "t.bad", "pattern": r"(?=x)(y)"}))
+
+
+def test_hyperscan_runs_the_prefilter_and_re2_still_extracts_with_the_pattern() -> None:
+    # The prefilter is what finds candidate blobs: a blob it misses is not extracted from,
+    # even where the pattern would match (which is why `rules check` proves it a superset).
+    pattern = r"\b([a-z]{4}_[0-9]{6})\b"
+    engine = Engine(make_rules({"id": "t.pre", "pattern": pattern, "prefilter": r"_[0-9]{6}"}))
+    assert [(h.start, h.end, h.secret) for h in engine.hits(b"id abcd_123456 efgh_654321 xyz_1")] == [
+        (3, 14, b"abcd_123456"),
+        (15, 26, b"efgh_654321"),
+    ]
+    assert engine.hits(b"abcd_123456x") == []  # prefilter hits, the pattern does not match
+    blind = Engine(make_rules({"id": "t.blind", "pattern": pattern, "prefilter": r"never-here"}))
+    assert blind.hits(b"id abcd_123456") == []
+
+
+def test_the_prefilter_is_part_of_the_database_digest() -> None:
+    from secretscan.ruleset.loader import rules_digest
+
+    plain = make_rules({"id": "t.d", "pattern": r"(ab\d)"})
+    filtered = make_rules({"id": "t.d", "pattern": r"(ab\d)", "prefilter": r"ab"})
+    assert rules_digest(plain) != rules_digest(filtered)
+
+
+def test_rules_check_proves_the_prefilter_on_every_example() -> None:
+    from secretscan.detect.rulecheck import check_rules
+
+    spec = {"id": "t.pre", "pattern": r"\b(tok_[0-9a-f]{8})\b", "examples": ["TOKEN=tok_0a1b2c3d", "x tok_99aa88bb"],
+            "negative_examples": ["TOKEN=tok_0a1b"], "min_entropy": 0}
+    assert [p.message for p in check_rules(make_rules({**spec, "prefilter": r"tok_[0-9a-f]{8}"}))] == []
+    problems = check_rules(make_rules({**spec, "prefilter": r"TOKEN=tok_"}))
+    assert [p.message for p in problems] == ["prefilter misses an example: 'x tok_99aa88bb'"]
+    broken = check_rules(make_rules({**spec, "prefilter": r"(?=x)y"}))
+    assert [p.message.split(":")[0] for p in broken] == ["Hyperscan cannot compile its prefilter"]
+
+
+def test_a_prefilter_must_be_a_non_empty_string() -> None:
+    with pytest.raises(RuleError, match="'prefilter' must be a non-empty string"):
+        make_rules({"id": "t.bad", "pattern": r"(ab\d)", "prefilter": ""})
