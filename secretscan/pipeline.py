@@ -40,7 +40,7 @@ from secretscan.model import (
     Skipped,
     Status,
 )
-from secretscan.sources.git_common import Note, Occurrences, Plan, WalkerItem
+from secretscan.sources.git_common import Note, Occurrences, Plan, Prepare, WalkerItem
 
 if TYPE_CHECKING:  # the pool is imported only when a scan is big enough to use it
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -152,6 +152,8 @@ class _State:
             self.notes.append(item.text)
         elif isinstance(item, Plan):
             self.sink.plan(item.blobs, item.nbytes)
+        elif isinstance(item, Prepare):
+            runner.prepare()
         elif isinstance(item, Occurrences):
             self._content(item.blob, item.provenances, runner)
         else:
@@ -275,6 +277,13 @@ class _Runner:
             tasks, future = self.in_flight.popleft()
             yield tasks, future.result()
 
+    def prepare(self) -> None:
+        """Start the workers now (each loads the rules and the pattern database as it starts)."""
+        if self.jobs > 1 and self.pool is None:
+            pool = self._start()
+            for _ in range(self.jobs):
+                pool.submit(_ready)
+
     def drain(self) -> Iterator[tuple[list[Task], list[TaskResult]]]:
         while self.in_flight:
             tasks, future = self.in_flight.popleft()
@@ -337,6 +346,10 @@ def _worker_init(rules: tuple[Rule, ...], settings: Settings, cache_dir: Path | 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
     global _WORKER_DETECTOR
     _WORKER_DETECTOR = Detector(Engine(rules, cache_dir), settings)
+
+
+def _ready() -> None:
+    """A task that makes the pool start a worker process (its initializer does the work)."""
 
 
 def _worker_run(batch: list[Task]) -> list[TaskResult]:

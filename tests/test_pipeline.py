@@ -18,8 +18,8 @@ from secretscan.ids import blob_id
 from secretscan.model import Blob, Provenance, Skipped, SourceKind
 from secretscan.pipeline import Workers, scan
 from secretscan.ruleset.loader import load_rules
-from secretscan.sources.git_common import Note, Occurrences, Plan
-from secretscan.sources.git_history import HistorySource
+from secretscan.sources.git_common import Note, Occurrences, Plan, Prepare
+from secretscan.sources.git_history import HistorySource, HistorySpec
 
 _RULES: list = []
 
@@ -165,3 +165,33 @@ def test_a_blob_whose_analysis_fails_is_reported_and_the_scan_goes_on(monkeypatc
         Skipped("bad.txt", "internal error while scanning (ValueError: parser bug); please report it", bad.id),
     )
     assert [(f.rule_id, f.first.provenance.path) for f in result.findings] == [(PAT_RULE, "good.txt")]
+
+
+def test_a_whole_history_starts_the_workers_before_any_content(
+    many_blobs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    items = list(HistorySource(many_blobs, Settings()).items())
+    assert isinstance(items[0], Prepare)
+    assert not any(isinstance(i, Prepare) for i in HistorySource(many_blobs, Settings(), HistorySpec(since="HEAD~2")).items())
+    events: list[str] = []
+    real_start = pipeline._Runner._start
+
+    def spy_start(self):  # type: ignore[no-untyped-def]
+        events.append("pool")
+        return real_start(self)
+
+    monkeypatch.setattr(pipeline._Runner, "_start", spy_start)
+    blob = content("nothing here\n")
+
+    class Spy(ListSource):
+        def items(self) -> Iterator:  # type: ignore[type-arg]
+            for item in super().items():
+                events.append(type(item).__name__)
+                yield item
+
+    small = Spy(Prepare(), (blob, Provenance(SourceKind.FILE, "n.txt")))
+    scan([small], detector(), workers=Workers(jobs=2, cache_dir=cache_dir()))
+    assert events == ["Prepare", "pool", "tuple"]  # started on the hint, though the content is tiny
+    events.clear()
+    scan([Spy(Prepare(), (blob, Provenance(SourceKind.FILE, "n.txt")))], detector(), workers=Workers(jobs=1))
+    assert events == ["Prepare", "tuple"]  # one job: no pool

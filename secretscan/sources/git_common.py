@@ -26,9 +26,11 @@ LFS_POINTER_MAX = 1024  # git-lfs never writes a pointer file larger than this
 
 _READ_CHUNK = 1 << 20
 # Keep the reader's memory bounded: smaller pack windows (mapped pages count as resident) and
-# delta-base cache than git's defaults (1 GiB windows, 96 MiB), measured to cost no speed.
-_READER_LIMITS = ("-c", "core.packedGitWindowSize=16m", "-c", "core.packedGitLimit=64m",
-                  "-c", "core.deltaBaseCacheLimit=48m")
+# delta-base cache than git's defaults (1 GiB windows, 96 MiB). Blobs are read in pack order,
+# so delta bases are reused at once: reading 437 MB of blobs took 2.15 s with these limits
+# (76 MB resident) and 2.28 s with 64m/48m (131 MB).
+_READER_LIMITS = ("-c", "core.packedGitWindowSize=16m", "-c", "core.packedGitLimit=32m",
+                  "-c", "core.deltaBaseCacheLimit=24m")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,12 @@ class Plan:
 
 
 @dataclass(frozen=True, slots=True)
+class Prepare:
+    """A long read follows (a whole history): start the worker processes now, while the walker
+    enumerates, rather than once content arrives."""
+
+
+@dataclass(frozen=True, slots=True)
 class Occurrences:
     """One blob's content with every place it was seen (the pipeline scans it once)."""
 
@@ -54,9 +62,10 @@ class Occurrences:
     provenances: tuple[Provenance, ...]
 
 
-WalkerItem = Union[tuple[Blob, Provenance], Skipped, Occurrences, Note, Plan]
+WalkerItem = Union[tuple[Blob, Provenance], Skipped, Occurrences, Note, Plan, Prepare]
 """What a walker yields: the base SourceItem (content at one place, or a skip), or content with
-every place it was seen, a note for the report, a plan for the progress bar."""
+every place it was seen, a note for the report, a plan for the progress bar, a hint to get
+the workers ready."""
 
 
 def git_env() -> dict[str, str]:

@@ -32,6 +32,7 @@ from secretscan.sources.git_common import (
     Note,
     Occurrences,
     Plan,
+    Prepare,
     RepoInfo,
     WalkerItem,
     blob,
@@ -111,6 +112,8 @@ class HistorySource:
         selection = select(repo, self.spec)
         if repo.shallow:
             yield Note(f"{self.target} is a shallow clone: only the history present was scanned")
+        if not (self.spec.since or self.spec.range):
+            yield Prepare()  # a whole history: workers start while git log runs (a range is usually small)
         history = enumerate_history(repo, selection)
         if not history.commits:
             yield Note(f"{selection.label}: no commits, nothing to scan")
