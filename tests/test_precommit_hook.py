@@ -107,7 +107,7 @@ def test_hooks_manifest_is_what_the_framework_expects() -> None:
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert [h["id"] for h in hooks] == ["secretscan"]
     hook = hooks[0]
-    assert (hook["entry"], hook["language"], hook["pass_filenames"]) == ("secretscan scan --staged", "python", False)
+    assert (hook["entry"], hook["language"], hook["pass_filenames"]) == ("secretscan scan --staged --quiet", "python", False)
 
 
 def _hook_repository(dest: Path) -> Path:

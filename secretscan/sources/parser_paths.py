@@ -10,6 +10,7 @@ Nothing here may import a parser module.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 COMPOSE_NAME = re.compile(r"^(?:docker-)?compose(?:[-.][\w.-]+)?\.ya?ml$")
 SPRING_NAME = re.compile(r"^(?:application|bootstrap)(?:[-.](?P<profile>[\w.-]+?))?\.(?P<ext>ya?ml|properties)$")
@@ -24,11 +25,12 @@ YAML_SKIP_FILES = frozenset(
 )  # fmt: skip
 
 
-def parts(path: str) -> list[str]:
+@lru_cache(maxsize=64)  # the registry asks every path test about the same path in turn
+def parts(path: str) -> tuple[str, ...]:
     """The components of a repository path, as ``PurePosixPath(path).parts`` has them (no
     empty or ``.`` components; a leading ``/`` is not one), at a fraction of its cost: a
     history asks about every blob's path, tens of thousands of distinct ones."""
-    return [part for part in path.split("/") if part and part != "."]
+    return tuple(part for part in path.split("/") if part and part != ".")
 
 
 def base_name(path: str) -> str:

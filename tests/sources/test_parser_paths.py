@@ -98,4 +98,4 @@ def test_path_parts_agree_with_pathlib(path: str) -> None:
 
     pure = PurePosixPath(path)
     assert (base_name(path), parent_name(path), suffix(base_name(path))) == (pure.name, pure.parent.name, pure.suffix)
-    assert parts(path) == [p for p in pure.parts if p != "/"]
+    assert parts(path) == tuple(p for p in pure.parts if p != "/")
