@@ -74,10 +74,11 @@ def _passes(data: bytes) -> list:  # type: ignore[type-arg]
     passes = [_base64_runs, _hex_runs]
     if b"%" in data:
         passes.append(_percent_runs)
-    if b"\\u" in data or b"\\x" in data:
-        passes.append(_escape_runs)
-    if b'\\"' in data:
-        passes.append(_json_strings)
+    if b"\\" in data:  # text with no backslash at all needs one search here, not three
+        if b"\\u" in data or b"\\x" in data:
+            passes.append(_escape_runs)
+        if b'\\"' in data:
+            passes.append(_json_strings)
     return passes
 
 
