@@ -58,10 +58,15 @@ _KEY_QUALIFIERS = (
     "session|hmac|jwt|service|subscription|storage|admin|client|cookie|crypto|cipher|aes|sign|webhook|consumer"
 )
 _HINT = re2.compile(
-    rb"pass(?:w|phrase|code|\b[ \t]*[^\s#;])|pw|secret|token|cred|auth(?:[^o]|o[^r]|$)|bearer|"
+    rb"pass(?:w|phrase|code|[_\-0-9]|\b[ \t]*[^\s#;])|pw|secret|token|cred|auth(?:[^o]|o[^r]|$)|bearer|"
     + rf"(?:{_KEY_QUALIFIERS})[\W_]{{0,2}}key".encode(),
     options=_HINT_OPTIONS,
 )  # RE2: linear and some hundred MB/s, where ``re`` crawls on this case-insensitive alternation
+
+
+# ``pass`` that starts a camelCase word (``passValue``, ``smtpPass2``): the hint above is
+# case-insensitive, where ``pass`` before any letter would take ``passage`` and ``compass``.
+_CAMEL_PASS = re2.compile(rb"(?:pass|Pass|PASS)[A-Z0-9]")
 
 
 # Parsing is the expensive part (a few MB/s): a file is parsed only when some line binds a quoted
@@ -196,7 +201,7 @@ class CodeParser:
             return _only_text(f"binary content in a {lang.name} source path: not parsed")
         if not tree or _LITERAL_NEAR.search(data) is None:
             return Parsed(default_storage=Storage.SOURCE_CODE)  # no literal near a secret-like word
-        hints = [m.span() for m in _HINT.finditer(data)]
+        hints = [m.span() for m in _HINT.finditer(data)] + [m.span() for m in _CAMEL_PASS.finditer(data)]
         if not hints:
             return Parsed(default_storage=Storage.SOURCE_CODE)
         return _parse(lang, data, path, hints)

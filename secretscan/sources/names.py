@@ -51,7 +51,7 @@ _NOT_SECRET_TAIL = frozenset(
         "manager selector namespace annotation key keys mapping hash salt lookup resolver callback handler "
         "service server host port user username login email issuer audience scope scopes claim claims "
         "strategy storage cache limit sha checksum exists present set missing valid invalid index position "
-        "pos old stdin input output out arn sid"
+        "pos old stdin input output out arn sid through thru rate"
     ).split()
 )
 # A first token that makes the name a flag or a question about a secret.

@@ -438,3 +438,17 @@ def test_a_test_file_with_no_match_to_locate_is_not_parsed(monkeypatch: pytest.M
     assert parser.parse_structure(data, "tests/test_settings.py") == Parsed(default_storage=Storage.SOURCE_CODE)
     big = b"x = 1\n" * (MAX_SOURCE_BYTES // 6 + 1)
     assert parser.parse_structure(big, "tests/test_big.py").notes == parser.parse(big, "tests/test_big.py").notes != ()
+
+
+def test_pass_as_a_word_part_is_a_hint() -> None:
+    # is_secret_name takes db_pass_value, passValue, PASS_WORD and smtp_pass_2; the parser must
+    # look there (a file without a hint is never parsed), and not take pass_through or pass_rate.
+    src = (
+        b'db_pass_value = "Qz7-rT9!kLm2"\npassValue = "Qz7-rT9!kLm3"\nPASS_WORD = "Qz7-rT9!kLm4"\n'
+        b'smtp_pass_2 = "Qz7-rT9!kLm5"\npass_through = "Qz7-rT9!kLm6"\npass_rate = "Qz7-rT9!kLm7"\n'
+        b'compass_key = "Qz7-rT9!kLm8"\n'
+    )
+    values = CodeParser().parse(src, "app/settings.py").values
+    assert [(v.key, v.secret_by_name) for v in values] == [
+        ("db_pass_value", True), ("passValue", True), ("PASS_WORD", True), ("smtp_pass_2", True)
+    ]
