@@ -84,10 +84,12 @@ def git_command(repo: Path, *args: str) -> list[str]:
     return ["git", "-C", str(repo), "-c", "core.quotepath=off", "-c", "color.ui=never", *args]
 
 
-def run_git(repo: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+def run_git(
+    repo: Path, *args: str, check: bool = True, input: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
     """Run one git command and return its output; a failure is a GitError with git's message."""
     try:
-        out = subprocess.run(git_command(repo, *args), capture_output=True, env=git_env(), check=False)
+        out = subprocess.run(git_command(repo, *args), input=input, capture_output=True, env=git_env(), check=False)
     except OSError as exc:
         raise GitError(f"cannot run git: {exc.strerror or exc}") from None
     if check and out.returncode != 0:

@@ -76,6 +76,7 @@ class Selection:
     revs: tuple[str, ...]
     tip: str | None
     label: str
+    stdin: tuple[str, ...] = ()  # revisions fed to ``git log --stdin`` (every ref: too many for a command line)
 
 
 @dataclass
@@ -114,8 +115,15 @@ class HistorySource:
             yield Note(f"{self.target} is a shallow clone: only the history present was scanned")
         if not (self.spec.since or self.spec.range):
             yield Prepare()  # a whole history: workers start while git log runs (a range is usually small)
+        refs = classify_refs(repo) if selection.revs == ("--all",) else None
+        if refs is not None:
+            yield from (Note(problem) for problem in refs.problems)
+            selection = Selection(("--stdin",), selection.tip, selection.label, refs.commits)
         history = enumerate_history(repo, selection)
-        if not history.commits:
+        if refs is not None:
+            for problem in add_tagged_content(repo, history, refs):  # refs that name a blob or a tree
+                yield Note(problem)
+        if not history.commits and not history.introduced:
             yield Note(f"{selection.label}: no commits, nothing to scan")
             return
         tip_pairs = tip_contents(repo, selection.tip)
@@ -207,7 +215,9 @@ def provenances_of(
     return tuple(out)
 
 
-def commit_info(history: History, index: int, cache: dict[int, CommitInfo]) -> CommitInfo:
+def commit_info(history: History, index: int, cache: dict[int, CommitInfo]) -> CommitInfo | None:
+    if index < 0:
+        return None  # content a ref names directly (a tagged blob or tree): no commit introduced it
     info = cache.get(index)
     if info is None:
         sha, _parents, name, email, date, subject = history.commits[index]
@@ -287,8 +297,11 @@ def enumerate_history(repo: RepoInfo, selection: Selection) -> History:
             "--topo-order", "--reverse", "--no-show-signature", "--no-textconv", LOG_FORMAT]
     if repo.toplevel is not None and repo.path.resolve() != repo.toplevel.resolve():
         args += ["--full-history", "--", "."]  # a folder inside the repository: only its paths
+    if selection.revs == ("--stdin",) and not selection.stdin:
+        return history  # no ref names a commit
+    feed = "".join(f"{rev}\n" for rev in selection.stdin).encode() if selection.stdin else None
     try:
-        _parse_log(_stream(repo.path, *args), history, tip_commits)
+        _parse_log(_stream(repo.path, *args, stdin=feed), history, tip_commits)
     except GitError as exc:
         if "does not have any commits" in str(exc):
             return History()
@@ -337,6 +350,67 @@ def _record(history: History, commit: int, meta_raw: bytes, path_raw: bytes) -> 
             history.removed[(old, pid)] = (commit if history.on_tip[commit] else on_tip, commit)
 
 
+NO_COMMIT = -1
+
+
+@dataclass(frozen=True)
+class Refs:
+    """Every ref (and HEAD) by what it finally names: commits for ``git log``, blobs and trees
+    that tags name directly, and what could not be resolved."""
+
+    commits: tuple[str, ...]
+    contents: tuple[tuple[str, str, str], ...]  # (ref, object id, "blob" | "tree")
+    problems: tuple[str, ...]
+
+
+def classify_refs(repo: RepoInfo) -> Refs:
+    """What ``--all`` would read, ref by ref, so that one ref to a missing object (a damaged
+    repository) is reported and skipped instead of failing the whole ``git log --all``."""
+    names = [os.fsdecode(line.rstrip(b"\n")) for line in _stream(repo.path, "for-each-ref", "--format=%(refname)", sep=b"\n")]
+    names = [n for n in names if n] + ["HEAD"]
+    listing = run_git(repo.path, "cat-file", "--batch-check=%(objectname) %(objecttype)",
+                      input="".join(f"{n}^{{}}\n" for n in names).encode(), check=False)
+    answers = listing.stdout.decode("utf-8", "replace").splitlines()
+    if listing.returncode != 0 or len(answers) != len(names):
+        raise GitError(f"cannot list the refs of {repo.path}: {first_line(listing.stderr)}")
+    commits: list[str] = []
+    contents: list[tuple[str, str, str]] = []
+    problems: list[str] = []
+    for name, answer in zip(names, answers):
+        oid, _, kind = answer.rpartition(" ")
+        if kind == "commit":
+            commits.append(name)
+        elif kind in ("blob", "tree"):
+            contents.append((name, oid, kind))
+        elif kind == "missing" and name != "HEAD":  # HEAD of a repository with no commit yet is normal
+            problems.append(f"{name}: names a missing object (damaged repository?): not scanned")
+    return Refs(tuple(commits), tuple(contents), tuple(problems))
+
+
+def add_tagged_content(repo: RepoInfo, history: History, refs: Refs) -> list[str]:
+    """Blobs reachable from refs that name a blob or a tree, directly or through tags (git.git
+    tags a public key blob, linux tags a tree): no commit holds them, so ``git log`` never
+    lists them, yet they are in every clone. Recorded with no commit, under
+    ``<ref>:<path>`` (or the ref's name for a blob). Returns what could not be read."""
+    problems: list[str] = []
+    for name, oid, kind in refs.contents:
+        if kind == "blob":
+            history.introduced.setdefault(oid, {}).setdefault(history.path_id(os.fsencode(name)), NO_COMMIT)
+            continue
+        try:
+            entries = list(_stream(repo.path, "ls-tree", "-r", "-z", "--end-of-options", oid))
+        except GitError as exc:
+            problems.append(f"{name}: tree {oid[:12]} cannot be listed ({exc}): its files were not scanned")
+            continue
+        for entry in entries:
+            meta, tab, path = entry.partition(b"\t")
+            fields = meta.split(b" ")
+            if tab and len(fields) == 3 and fields[1] == b"blob":
+                pid = history.path_id(os.fsencode(name) + b":" + path)
+                history.introduced.setdefault(fields[2].decode("ascii"), {}).setdefault(pid, NO_COMMIT)
+    return problems
+
+
 def tip_contents(repo: RepoInfo, tip: str | None) -> set[tuple[str, str]] | None:
     """(blob, path) pairs in the tip's tree, or None when there is no tip to judge by."""
     if tip is None:
@@ -354,11 +428,15 @@ def tip_contents(repo: RepoInfo, tip: str | None) -> set[tuple[str, str]] | None
     return pairs
 
 
-def _stream(folder: Path, *args: str, sep: bytes = b"\x00") -> Iterator[bytes]:
-    """The ``sep``-terminated records a git command prints, read as they come."""
-    with tempfile.TemporaryFile() as errors:
+def _stream(folder: Path, *args: str, sep: bytes = b"\x00", stdin: bytes | None = None) -> Iterator[bytes]:
+    """The ``sep``-terminated records a git command prints, read as they come (``stdin``: what
+    the command reads, from a temporary file so that no thread has to feed it)."""
+    with tempfile.TemporaryFile() as errors, tempfile.TemporaryFile() as source:
+        source.write(stdin or b"")
+        source.seek(0)
         try:
-            proc = subprocess.Popen(git_command(folder, *args), stdout=subprocess.PIPE, stderr=errors, env=git_env())
+            proc = subprocess.Popen(git_command(folder, *args), stdin=source if stdin is not None else subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=errors, env=git_env())
         except OSError as exc:
             raise GitError(f"cannot run git: {exc.strerror or exc}") from None
         assert proc.stdout is not None

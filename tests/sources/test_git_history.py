@@ -256,3 +256,60 @@ def test_unusual_paths_are_reported_exactly(tmp_path: Path) -> None:
         repo.write(name, f"k{i} = {[T1, T2, T3, T4][i]}\n")
     repo.commit("odd names")
     assert {loc[1] for loc in pat_locations(history(repo.path))} == set(names)
+
+
+def test_blobs_and_trees_named_by_refs_are_scanned_with_no_commit(tmp_path: Path) -> None:
+    # git.git tags a key blob and linux a tree: no commit holds them, `git log` never lists
+    # them, every clone has them. They are scanned under the ref's name (a tree's files as
+    # <ref>:<path>), with no introducing commit, not in the tip.
+    from git_fixtures import token
+
+    repo = init(tmp_path / "tags")
+    repo.write("README.md", "hello\n")
+    repo.commit("init")
+    blob_secret, tree_secret, nested_secret = token("tagged-blob"), token("tagged-tree"), token("nested")
+    blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo.path, input=f"key = {blob_secret}\n",
+                          capture_output=True, text=True, check=True).stdout.strip()
+    repo.git("tag", "-a", "keys", "-m", "a blob", blob)
+    inner = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo.path, input=f"token: {tree_secret}\n",
+                           capture_output=True, text=True, check=True).stdout.strip()
+    conf = subprocess.run(["git", "mktree"], cwd=repo.path, input=f"100644 blob {inner}\tapp.yaml\n",
+                          capture_output=True, text=True, check=True).stdout.strip()
+    tree = subprocess.run(["git", "mktree"], cwd=repo.path, input=f"040000 tree {conf}\tconf\n",
+                          capture_output=True, text=True, check=True).stdout.strip()
+    repo.git("tag", "snapshot", tree)  # a lightweight tag naming a tree
+    third = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo.path, input=f"{nested_secret}\n",
+                           capture_output=True, text=True, check=True).stdout.strip()
+    repo.git("tag", "-a", "inner", "-m", "inner", third)
+    repo.git("tag", "-a", "outer", "-m", "a tag of a tag", "inner")
+    repo.git("tag", "-d", "inner")  # only the outer tag still reaches the blob
+    result = history(repo.path)
+    found = {
+        (f.preview, loc.provenance.path, loc.span.line, loc.provenance.commit, loc.provenance.in_tip)
+        for f in result.findings if f.rule_id == PAT_RULE for loc in f.locations
+    }
+    assert found == {
+        (preview(blob_secret), "refs/tags/keys", 1, None, False),
+        (preview(tree_secret), "refs/tags/snapshot:conf/app.yaml", 1, None, False),
+        (preview(nested_secret), "refs/tags/outer", 1, None, False),
+    }
+    assert history(repo.path, HistorySpec(refs=("main",))).findings == ()  # a branch's history holds none
+
+
+def test_a_tag_of_a_missing_object_is_reported_not_fatal(tmp_path: Path) -> None:
+    from git_fixtures import token
+
+    repo = init(tmp_path / "damaged")
+    repo.write("a.txt", f"{token('in-a-commit')}\n")
+    repo.commit("init")
+    lost = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo.path, input="lost\n",
+                          capture_output=True, text=True, check=True).stdout.strip()
+    repo.git("tag", "-a", "lost", "-m", "a blob that goes missing", lost)
+    (repo.path / ".git" / "objects" / lost[:2] / lost[2:]).unlink()
+    result = history(repo.path)
+    assert [n for n in result.notes if n.startswith("refs/")] == [
+        "refs/tags/lost: names a missing object (damaged repository?): not scanned"
+    ]  # git log --all would fail on it: the other refs are still read
+    assert [(f.preview, loc.provenance.path) for f in result.findings for loc in f.locations] == [
+        (preview(token("in-a-commit")), "a.txt")
+    ]
