@@ -120,7 +120,8 @@ class HistorySource:
             yield from (Note(problem) for problem in refs.problems)
             selection = Selection(("--stdin",), selection.tip, selection.label, refs.commits)
         history = enumerate_history(repo, selection)
-        if refs is not None:
+        whole = repo.toplevel is None or repo.path.resolve() == repo.toplevel.resolve()
+        if refs is not None and whole:  # tagged content sits in no folder: a folder's scan leaves it
             for problem in add_tagged_content(repo, history, refs):  # refs that name a blob or a tree
                 yield Note(problem)
         if not history.commits and not history.introduced:

@@ -294,6 +294,9 @@ def test_blobs_and_trees_named_by_refs_are_scanned_with_no_commit(tmp_path: Path
         (preview(nested_secret), "refs/tags/outer", 1, None, False),
     }
     assert history(repo.path, HistorySpec(refs=("main",))).findings == ()  # a branch's history holds none
+    repo.write("docs/guide.md", "read me\n")
+    repo.commit("docs")
+    assert history(repo.path / "docs").findings == ()  # tagged content sits in no folder
 
 
 def test_a_tag_of_a_missing_object_is_reported_not_fatal(tmp_path: Path) -> None:
