@@ -106,7 +106,10 @@ def _text(decoded: bytes, source: bytes, limits: Limits) -> bool:
         text = decoded.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
+    if text.isprintable():
+        return True
+    # Line breaks and tabs count as printable here (str.isprintable says they are not).
+    printable = sum(map(str.isprintable, text)) + text.count("\n") + text.count("\r") + text.count("\t")
     return printable >= _PRINTABLE_MIN * len(text)
 
 
