@@ -26,18 +26,47 @@ class YamlError(Exception):
     """Not YAML (or JSON) this reader can parse; the message is one line."""
 
 
-@dataclass(eq=False, slots=True)
 class Scalar:
-    value: str
-    start: int  # character offsets of the value as written (inside quotes; block: from the indicator)
-    end: int
-    line: int  # 1-based line of ``start``
-    style: str  # '' plain, '"', "'", '|', '>'
-    tag: str | None = None
+    """A scalar with its logical value, its style ('' plain, '"', "'", '|', '>'), its tag, and
+    where it is written: ``start``/``end``, character offsets of the value as written (inside
+    quotes; block: from the indicator), and ``line``, the 1-based line of ``start``. Positions
+    are worked out on first use: most scalars of a file are never located (a generic file's
+    values under names that mark no secret, when there is no match to locate)."""
+
+    __slots__ = ("_mark_line", "_marked", "_source", "_span", "_stop", "style", "tag", "value")
+
+    def __init__(self, value: str, style: str, tag: str | None, source: str, marked: int, stop: int, mark_line: int) -> None:
+        self.value, self.style, self.tag = value, style, tag
+        self._source, self._marked, self._stop, self._mark_line = source, marked, stop, mark_line
+        self._span: tuple[int, int, int] | None = None
+
+    @property
+    def start(self) -> int:
+        return (self._span or self._locate())[0]
+
+    @property
+    def end(self) -> int:
+        return (self._span or self._locate())[1]
+
+    @property
+    def line(self) -> int:
+        return (self._span or self._locate())[2]
 
     @property
     def block(self) -> bool:
         return self.style in ("|", ">")
+
+    def _locate(self) -> tuple[int, int, int]:
+        source, marked, end = self._source, self._marked, self._stop
+        start = _skip_properties(source, marked, end)
+        if self.style in ('"', "'") and end - start >= 2:
+            start, end = start + 1, end - 1
+        elif self.style in ("|", ">"):
+            while end > start and source[end - 1] in " \t\r\n":
+                end -= 1
+        line = self._mark_line + source.count("\n", marked, start)
+        self._span = (start, end, line)
+        return self._span
 
 
 @dataclass(eq=False, slots=True)
@@ -213,16 +242,10 @@ class _Builder:
             self.pending_key[-1] = None
 
     def _scalar(self, event: yaml.ScalarEvent) -> Scalar:
-        (marked, first_line), (end, _) = _where(event.start_mark), _where(event.end_mark)
-        style = event.style or ""
-        start = _skip_properties(self.source, marked, end)
-        if style in ('"', "'") and end - start >= 2:
-            start, end = start + 1, end - 1
-        elif style in ("|", ">"):
-            while end > start and self.source[end - 1] in " \t\r\n":
-                end -= 1
-        line = first_line + self.source.count("\n", marked, start)
-        return Scalar(event.value, start, end, line, style, event.tag)
+        first, last = event.start_mark, event.end_mark
+        if first is None or last is None:
+            return Scalar(event.value, event.style or "", event.tag, self.source, 0, 0, 1)
+        return Scalar(event.value, event.style or "", event.tag, self.source, first.index, last.index, first.line + 1)
 
 
 def _where(mark: Any) -> tuple[int, int]:
