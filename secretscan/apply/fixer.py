@@ -193,9 +193,11 @@ def apply_changes(
     write: bool,
     keeper: Keeper | None = None,
     on_written: Callable[[FileChange, FileOutcome, dict[str, str]], None] | None = None,
+    on_ready: Callable[[FileChange, str], None] | None = None,
 ) -> list[FileOutcome]:
     """Judge every change, then (with ``write``) make the ready ones. A failure on one file
-    stops there: files already written stay written (each is whole), the rest are reported."""
+    stops there: files already written stay written (each is whole), the rest are reported.
+    ``on_ready`` gets each ready change with the file's text as judged (a dry run's diff)."""
     outcomes: list[FileOutcome] = []
     stopped = ""
     for change in changes:
@@ -205,6 +207,8 @@ def apply_changes(
             outcomes.append(FileOutcome(change.path, change.kind, status, st.reason))
             continue
         before_text = st.before or ""
+        if on_ready is not None:
+            on_ready(change, before_text)
         after = change.after_text(before_text) if not change.untrack else None
         after_sha = None if after is None else sha256_bytes(after.encode("utf-8"))
         if not write:

@@ -51,7 +51,7 @@ def fix(
     config: Path | None,
 ) -> int:
     """Replace secret values in files with references to where they now live (diff first)."""
-    from secretscan.apply.fixer import apply_changes
+    from secretscan.apply.fixer import apply_changes, diff
 
     if not path.is_dir():
         raise InputError(f"not a folder: {path}")
@@ -59,12 +59,15 @@ def fix(
     changes = (
         load_changes(plan_dir) if plan_dir is not None else compute_changes(root, backend, target, environment, config)
     )
-    outcomes = apply_changes(root, changes.changes, write=write)
+    diffs: list[str] = []  # a dry run's diff, from the same reading of each file as its verdict
+    shown = fmt != "json" and not write
+    outcomes = apply_changes(root, changes.changes, write=write,
+                             on_ready=(lambda c, before: diffs.append(diff(c, before))) if shown else None)
     if fmt == "json":
         click.echo(json.dumps(outcomes_doc(changes, outcomes, write), indent=2))
     else:
-        if not write:
-            click.echo(diff_text(root, changes), nl=False)
+        if shown:
+            click.echo("".join(diffs), nl=False)
         echo_summary(changes, outcomes, write)
     return exit_code(changes, outcomes, write)
 
@@ -89,17 +92,6 @@ def load_changes(plan_dir: Path) -> ChangeSet:
             f"cannot read {file}: {exc.strerror} (write the plan with `secretscan plan PATH -o DIR`)"
         ) from None
     return from_json(text, str(file))
-
-
-def diff_text(root: Path, changes: ChangeSet) -> str:
-    from secretscan.apply.fixer import READY, diff, state
-
-    parts = []
-    for c in changes.changes:
-        st = state(root, c)
-        if st.status == READY:
-            parts.append(diff(c, st.before or ""))
-    return "".join(parts)
 
 
 _DONE = {
