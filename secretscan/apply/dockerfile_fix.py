@@ -6,11 +6,14 @@ rest of the file keeps its bytes. A Dockerfile the plan leaves to a person is a 
 
 from __future__ import annotations
 
-from secretscan.apply.fix_support import UNREADABLE, Found, changed, fingerprints, mask_at, split
-from secretscan.apply.model import Edit, FileChange, ManualChange, Mask
+from collections.abc import Mapping
+from typing import Any
+
+from secretscan.apply.fix_support import Found, Rewrite, masks_of, split, text_file_change
+from secretscan.apply.model import FileChange, ManualChange, Mask
 from secretscan.remediation import dockerfile
 from secretscan.remediation.artefact_names import env_name
-from secretscan.remediation.artefact_places import line_starts, read_source, secret_span
+from secretscan.remediation.artefact_places import secret_span
 from secretscan.remediation.model import PlanContext
 
 KIND = "dockerfile-secret-mount"
@@ -22,28 +25,22 @@ def changes(ctx: PlanContext) -> tuple[list[FileChange], list[ManualChange]]:
 
 
 def file_change(ctx: PlanContext, path: str, found: Found) -> FileChange | ManualChange | None:
-    fps = fingerprints(found)
-    text = read_source(ctx, path)
-    if text is None:
-        return ManualChange(path, UNREADABLE, fps)
-    plan, ins = dockerfile.plan_file(path, text, found)
-    if plan.manual:
-        return ManualChange(path, "; ".join(dict.fromkeys(plan.manual)), fps)
-    edits = [Edit(a, b, new) for a, b, new in dockerfile.render_edits(text, ins, plan)]
-    return changed(path, KIND, describe(path, plan), text, edits, masks(text, found), fps)
+    def rewrite(text: str) -> Rewrite:
+        plan, ins = dockerfile.plan_file(path, text, found)
+        if plan.manual:
+            return Rewrite(plan.manual)
+        return Rewrite((), dockerfile.render_edits(text, ins, plan), describe(path, plan), masks(text, found))
+
+    return text_file_change(ctx, path, found, KIND, rewrite)
 
 
 def masks(text: str, found: Found) -> list[Mask]:
     """Each value's span; a copied credential file has none here (its content is elsewhere)."""
-    starts = line_starts(text)
-    out = []
-    for ps, loc in found:
-        if loc.get("storage") == "dockerfile-copy" and "<<" not in str(loc.get("locator", "")):
-            continue
-        m = mask_at(text, starts, loc, ps.preview, secret_span(text, starts, loc, ps.preview))
-        if m is not None:
-            out.append(m)
-    return out
+    return masks_of(text, found, secret_span, keep=_in_this_file)
+
+
+def _in_this_file(loc: Mapping[str, Any]) -> bool:
+    return loc.get("storage") != "dockerfile-copy" or "<<" in str(loc.get("locator", ""))
 
 
 def describe(path: str, plan: dockerfile.DockerPlan) -> str:

@@ -5,12 +5,13 @@ a mask holds offsets and the inventory's redacted preview."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from secretscan.apply.model import Edit, FileChange, ManualChange, Mask, apply, sha256_bytes
-from secretscan.remediation.artefact_places import offset_of
-from secretscan.remediation.model import PlannedSecret
+from secretscan.remediation.artefact_places import line_starts, offset_of, read_source
+from secretscan.remediation.model import PlanContext, PlannedSecret
 
 Found = list[tuple[PlannedSecret, Mapping[str, Any]]]
 UNREADABLE = "not readable as UTF-8 text (missing, binary or too large): edit it by hand"
@@ -39,6 +40,48 @@ def mask_at(
     last = max(int(loc.get("end_line", line) or line), line)
     end = starts[last] - 1 if last < len(starts) else len(text)
     return Mask(start, end, preview) if end > start else None
+
+
+SpanOf = Callable[[str, list[int], Mapping[str, Any], str], "tuple[int, int] | None"]
+
+
+def masks_of(text: str, found: Found, span_of: SpanOf, keep: Callable[[Mapping[str, Any]], bool] | None = None) -> list[Mask]:
+    """A mask for each found value (``keep`` chooses which locations have one in this file):
+    the exact span ``span_of(text, starts, location, preview)`` gives, else ``mask_at``'s guess."""
+    starts = line_starts(text)
+    out = []
+    for ps, loc in found:
+        if keep is None or keep(loc):
+            m = mask_at(text, starts, loc, ps.preview, span_of(text, starts, loc, ps.preview))
+            if m is not None:
+                out.append(m)
+    return out
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """How a text fixer would rewrite one file: ``manual`` reasons (left to a person), or span
+    edits ``(start, end, new text)`` with a description and the masks of the values they remove."""
+
+    manual: Sequence[str]
+    edits: Iterable[tuple[int, int, str]] = ()
+    description: str = ""
+    masks: Sequence[Mask] = ()
+
+
+def text_file_change(
+    ctx: PlanContext, path: str, found: Found, kind: str, rewrite: Callable[[str], Rewrite]
+) -> FileChange | ManualChange | None:
+    """The change a text fixer makes to ``path`` (read from the scanned tree), or why it is manual."""
+    fps = fingerprints(found)
+    text = read_source(ctx, path)
+    if text is None:
+        return ManualChange(path, UNREADABLE, fps)
+    plan = rewrite(text)
+    if plan.manual:
+        return ManualChange(path, "; ".join(dict.fromkeys(plan.manual)), fps)
+    edits = [Edit(a, b, new) for a, b, new in plan.edits]
+    return changed(path, kind, plan.description, text, edits, plan.masks, fps)
 
 
 def merged_masks(masks: Iterable[Mask]) -> tuple[Mask, ...]:

@@ -86,11 +86,19 @@ def findings_by_file(ctx: PlanContext) -> dict[str, list[tuple[PlannedSecret, Ma
 
 
 def rewrite_file(ctx: PlanContext, path: str, found: list[tuple[PlannedSecret, Mapping[str, Any]]]) -> FileRewrite:
-    rewrite = FileRewrite(path)
     text = read_source(ctx, path)
     if text is None:
+        rewrite = FileRewrite(path)
         rewrite.manual.append("the plan has no access to the scanned file")
         return rewrite
+    return rewrite_text(ctx, path, text, found)
+
+
+def rewrite_text(
+    ctx: PlanContext, path: str, text: str, found: list[tuple[PlannedSecret, Mapping[str, Any]]]
+) -> FileRewrite:
+    """``rewrite_file`` of the file's text, already read."""
+    rewrite = FileRewrite(path)
     starts = line_starts(text)
     for ps, loc in found:
         edit = placeholder_edit(text, starts, loc, ps.preview, path.endswith(".properties"))
