@@ -84,24 +84,18 @@ def migrate(
         )
     if resume and (existing is None or existing.state in ("complete", "rolled-back")):
         raise UsageError("nothing to resume: no unfinished migration journal for this folder")
+    from secretscan.apply.vault_conn import connection
+
     kube = kubernetes_auth(kubernetes_host, kubernetes_ca_cert)
-    report = run_migration(
-        root, vault_addr, token_file, namespace, ca_cert, client_cert, client_key, tls_skip_verify,
-        target, environment, overwrite, config, existing if resume else None, kube,
-    )  # fmt: skip
+    conn = connection(vault_addr, token_file, namespace, ca_cert, client_cert, client_key, tls_skip_verify)
+    report = run_migration(root, conn, target, environment, overwrite, config, existing if resume else None, kube)
     emit(report, fmt)
     return EXIT_CLEAN if report["complete"] else EXIT_FINDINGS
 
 
 def run_migration(
     root: Path,
-    vault_addr: str | None,
-    token_file: Path | None,
-    namespace: str | None,
-    ca_cert: str | None,
-    client_cert: str | None,
-    client_key: str | None,
-    tls_skip_verify: bool,
+    conn: Any,  # apply.vault_conn.VaultConn
     target: str | None,
     environment: str,
     overwrite: bool,
@@ -113,10 +107,9 @@ def run_migration(
     from secretscan.apply.fixer import apply_changes
     from secretscan.apply.journal import Journal, JournalKeeper
     from secretscan.apply.vault_apply import apply_config, put_values
-    from secretscan.apply.vault_conn import client, connection
+    from secretscan.apply.vault_conn import client
     from secretscan.cli.apply_support import prepare
 
-    conn = connection(vault_addr, token_file, namespace, ca_cert, client_cert, client_key, tls_skip_verify)
     options = parse_options("vault", target, None, None, None, None, environment, root)
     prepared = prepare(root, options, config, reveal=True, detect=target is None)
     changes = plan_changes(prepared.ctx)
