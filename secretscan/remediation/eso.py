@@ -376,9 +376,12 @@ def external_secret_artefact(w: Wanted, options: PlanOptions, site: Site) -> Art
     )
 
 
-def provider(backend: Backend, service: str, mount: str, options: PlanOptions, site: Site) -> dict[str, Any]:
-    """The store's provider block, authenticated as the service's own identity."""
-    account = {"name": service_account(service)}
+def provider(
+    backend: Backend, service: str, mount: str, options: PlanOptions, site: Site, account: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The store's provider block, authenticated as the service's own identity (``account``: the
+    service account to log in as, default the service's own)."""
+    account = account or {"name": service_account(service)}
     if backend is Backend.AWS:
         return {"aws": {"service": "SecretsManager", "region": site.aws_region, "auth": {"jwt": {"serviceAccountRef": account}}}}
     if backend is Backend.AZURE:
@@ -446,17 +449,9 @@ def identity_notes(backend: Backend, service: str, options: PlanOptions, site: S
 
 def cluster_store_artefact(namespaces: list[str], options: PlanOptions, site: Site, secrets: list[PlannedSecret]) -> Artefact:
     backend = options.backend
-    prov = provider(backend, "external-secrets", kv_mount_and_key(secrets[0])[0] if secrets else "secret", options, site)
-    account = next(iter(prov.values()))
-    sa_ref = {"name": "external-secrets", "namespace": "external-secrets"}
-    if backend is Backend.VAULT:
-        account["auth"]["kubernetes"]["serviceAccountRef"] = sa_ref
-    elif backend is Backend.AWS:
-        account["auth"]["jwt"]["serviceAccountRef"] = sa_ref
-    elif backend is Backend.AZURE:
-        account["serviceAccountRef"] = sa_ref
-    else:
-        account["auth"]["workloadIdentity"]["serviceAccountRef"] = sa_ref
+    mount = kv_mount_and_key(secrets[0])[0] if secrets else "secret"
+    operator = {"name": "external-secrets", "namespace": "external-secrets"}  # the operator's own account
+    prov = provider(backend, "external-secrets", mount, options, site, account=operator)
     doc = {
         "apiVersion": API_VERSION,
         "kind": "ClusterSecretStore",
