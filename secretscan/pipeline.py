@@ -142,7 +142,6 @@ class _State:
         self.later: list[tuple[Blob, list[Provenance]]] = []
         self.batch: list[Task] = []
         self.batch_bytes = 0
-        self.kinds: dict[str, str] = {}  # path -> analysis_key(path): paths recur across commits
         self.scanned = self.nbytes = self.reused = 0
 
     def take(self, item: WalkerItem, runner: _Runner) -> None:
@@ -158,12 +157,6 @@ class _State:
             self._content(item.blob, item.provenances, runner)
         else:
             self._content(item[0], (item[1],), runner)
-
-    def kind(self, path: str) -> str:
-        kind = self.kinds.get(path)
-        if kind is None:
-            kind = self.kinds[path] = analysis_key(path)
-        return kind
 
     def _content(self, blob: Blob, provenances: Sequence[Provenance], runner: _Runner) -> None:
         self._catch_up(runner)
@@ -186,7 +179,7 @@ class _State:
         """Content analysed before: reuse its results, analyse it for parser kinds not yet applied."""
         fresh = []
         for provenance in provenances:
-            found = self.done.get((blob.id, self.kind(provenance.path)))
+            found = self.done.get((blob.id, analysis_key(provenance.path)))  # cached per path
             if found is None:
                 fresh.append(provenance)
             else:

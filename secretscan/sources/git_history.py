@@ -19,6 +19,7 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -432,11 +433,12 @@ def tip_contents(repo: RepoInfo, tip: str | None) -> set[tuple[str, str]] | None
 def _stream(folder: Path, *args: str, sep: bytes = b"\x00", stdin: bytes | None = None) -> Iterator[bytes]:
     """The ``sep``-terminated records a git command prints, read as they come (``stdin``: what
     the command reads, from a temporary file so that no thread has to feed it)."""
-    with tempfile.TemporaryFile() as errors, tempfile.TemporaryFile() as source:
-        source.write(stdin or b"")
-        source.seek(0)
+    with tempfile.TemporaryFile() as errors, (tempfile.TemporaryFile() if stdin is not None else nullcontext()) as source:
+        if source is not None:
+            source.write(stdin)
+            source.seek(0)
         try:
-            proc = subprocess.Popen(git_command(folder, *args), stdin=source if stdin is not None else subprocess.DEVNULL,
+            proc = subprocess.Popen(git_command(folder, *args), stdin=source if source is not None else subprocess.DEVNULL,
                                     stdout=subprocess.PIPE, stderr=errors, env=git_env())
         except OSError as exc:
             raise GitError(f"cannot run git: {exc.strerror or exc}") from None
