@@ -32,7 +32,9 @@ plain-text scan with a note; syntax errors are noted and the parts that parse ar
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import re2
@@ -69,14 +71,30 @@ _HINT = re2.compile(
 _CAMEL_PASS = re2.compile(rb"(?:pass|Pass|PASS)[A-Z0-9]")
 
 
-# Parsing is the expensive part (a few MB/s): a file is parsed only when some line binds a quoted
-# literal of 4+ characters near a secret-like word (`password = "..."`, `"token": "..."`,
-# `setSecret("...")`, `api_key: '...'`). Most code mentions tokens and keys without one.
+# Parsing is the expensive part (a few MB/s): a file is parsed only when a secret-like word (a
+# hint above) is part of a binding of a quoted literal of 4+ characters (`password = "..."`,
+# `"token": "..."`, `setSecret("...")`, `api_key: '...'`, a Go struct's aligned `Password:   "..."`,
+# a value on the next line). Most code mentions tokens and keys without one, and a literal bound to
+# some other name (`__author__ = "..."`, `d.get(key, "...")`) does not make a file worth parsing.
 _LITERAL_NEAR = re2.compile(
-    rb"(?:pass|pw|secret|token|cred|auth|bearer|key)[\w.\[\]'\"$>-]{0,48}[ \t]{0,3}"
-    rb"(?:=|:|=>|:=|,|\(|\))[ \t]{0,4}(?:[@&:]|new String\(|[rbuf]{1,2})?[\"'`][^\"'`\s]{4}",
+    rb"(?:pass|pw|secret|token|cred|auth|bearer|key)[\w.\[\]'\"$>-]{0,48}[ \t]{0,64}"
+    rb"(?:=|:|=>|:=|,|\(|\))\s{0,64}(?:[@&:]|\(\s{0,64}|new String\(|[rbuf]{1,2})?[\"'`][^\"'`\s]{4}",
     options=_HINT_OPTIONS,
 )
+
+
+def _bound_near(data: bytes, hints: list[tuple[int, int]]) -> bool:
+    """Whether some binding of a literal (``_LITERAL_NEAR``) overlaps a hint. Each match is
+    checked over its whole span, so a binding that finditer skips (it starts inside an earlier
+    match) still has its hint inside that earlier match."""
+    starts = [start for start, _ in hints]
+    reach = list(accumulate((end for _, end in hints), max))  # furthest end of the hints so far
+    for m in _LITERAL_NEAR.finditer(data):
+        start, end = m.span()
+        i = bisect_right(starts, end - 1)  # hints starting before the match ends
+        if i and reach[i - 1] > start:
+            return True
+    return False
 
 
 def _words(text: str) -> frozenset[str]:
@@ -200,10 +218,10 @@ class CodeParser:
         if b"\x00" in data[:_BINARY_SNIFF]:
             return _only_text(f"binary content in a {lang.name} source path: not parsed")
         if not tree or _LITERAL_NEAR.search(data) is None:
-            return Parsed(default_storage=Storage.SOURCE_CODE)  # no literal near a secret-like word
-        hints = [m.span() for m in _HINT.finditer(data)] + [m.span() for m in _CAMEL_PASS.finditer(data)]
-        if not hints:
             return Parsed(default_storage=Storage.SOURCE_CODE)
+        hints = sorted([m.span() for m in _HINT.finditer(data)] + [m.span() for m in _CAMEL_PASS.finditer(data)])
+        if not hints or not _bound_near(data, hints):
+            return Parsed(default_storage=Storage.SOURCE_CODE)  # no literal bound near a secret-like word
         return _parse(lang, data, path, hints)
 
 

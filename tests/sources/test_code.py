@@ -293,6 +293,31 @@ def test_files_without_a_literal_near_a_secret_word_are_not_parsed(monkeypatch: 
         assert PARSER.parse(data, "app/x.py").values == ()
 
 
+def test_a_literal_bound_to_another_name_does_not_make_a_file_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The secret-like words here hold calls; the literals belong to ``__author__`` and ``key``."""
+    monkeypatch.setattr("secretscan.sources.code._parse", lambda *_: pytest.fail("parsed"))
+    data = b'__author__ = "Guido van Rossum"\npassword = read_password()\nvalue = d.get(key, "default")\n'
+    assert PARSER.parse(data, "app/x.py").values == ()
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "secret"),
+    [
+        # gofmt aligns a composite literal's values: many spaces after the colon
+        ("app/db.go", b'package db\n\nvar c = Config{\n\tHost:' + b" " * 12 + b'"db.internal",\n\tPassword:'
+         + b" " * 8 + b'"Tq8#vLw2!rZe9p",\n}\n', b"Tq8#vLw2!rZe9p"),
+        # the value on the line after the assignment
+        ("app/x.py", b'DB_PASSWORD = (\n    "Tq8#vLw2!rZe9p"\n)\n', b"Tq8#vLw2!rZe9p"),
+        # aligned keys in a dict
+        ("app/x.py", b'CONF = {\n    "user":' + b" " * 3 + b'"svc",\n    "api_token"' + b" " * 20 + b': "Tq8#vLw2!rZe9p",\n}\n',
+         b"Tq8#vLw2!rZe9p"),
+    ],
+)
+def test_aligned_and_wrapped_bindings_are_read(path: str, data: bytes, secret: bytes) -> None:
+    parsed = PARSER.parse(data, path)
+    assert [data[v.start : v.end] for v in parsed.values if v.secret_by_name] == [secret]
+
+
 @pytest.mark.parametrize(
     ("path", "data"),
     [
