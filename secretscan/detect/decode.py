@@ -56,10 +56,24 @@ _RUN_STOP = lazy(rb"[\s'\"<>`]")
 _PRINTABLE_MIN = 0.9
 
 
-def decode_runs(data: bytes, limits: Limits = Limits()) -> Iterator[Decoded]:
-    """Every decodable run in ``data``, in order of the passes, within ``limits``."""
+# What a text must hold for a pass to find anything: each is a part of that pass's own anchor
+# (hex: its first ten pairs; percent and escape: one anchor; JSON strings: an escaped quote).
+# The engine runs them in its Hyperscan database with the rules, so the cues of a blob come with
+# its hits at no extra pass. Base64 has none: a Hyperscan class-only expression costs more than
+# RE2's own search.
+CUES: dict[str, str] = {
+    "hex": r"(?:[2-7][0-9a-fA-F]|0[9aAdD]){10}",
+    "percent": r"%[0-9A-Fa-f]{2}",
+    "escape": r"\\(?:u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2})",
+    "json-string": r'\\"',
+}
+
+
+def decode_runs(data: bytes, limits: Limits = Limits(), cues: frozenset[str] | None = None) -> Iterator[Decoded]:
+    """Every decodable run in ``data``, in order of the passes, within ``limits``. ``cues``:
+    the names of ``CUES`` found in ``data`` (by the engine); None looks for them here."""
     budget = _Budget(limits)
-    for finder in _passes(data):
+    for finder in _passes(data) if cues is None else _cued_passes(cues):
         for piece in finder(data, limits):
             if piece is None:
                 if budget.attempts_left():
@@ -80,6 +94,10 @@ def _passes(data: bytes) -> list:  # type: ignore[type-arg]
         if b'\\"' in data:
             passes.append(_json_strings)
     return passes
+
+
+def _cued_passes(cues: frozenset[str]) -> list:  # type: ignore[type-arg]
+    return [_base64_runs] + [finder for name, finder in _CUED if name in cues]
 
 
 class _Budget:
@@ -248,3 +266,6 @@ def _json_strings(data: bytes, limits: Limits) -> Iterator[Decoded | None]:
             continue
         decoded = text.encode("utf-8", errors="replace") if isinstance(text, str) else b""
         yield Decoded(m.start(1), m.end(1), decoded, "json-string") if _text(decoded, inner, limits) else None
+
+
+_CUED = (("hex", _hex_runs), ("percent", _percent_runs), ("escape", _escape_runs), ("json-string", _json_strings))

@@ -4,10 +4,13 @@ Both engines run in linear time, so no pattern can backtrack catastrophically on
 content. All patterns compile into one Hyperscan database (each rule reports at most once
 per blob); the database is serialised to a cache keyed by the rules' digest so later
 start-ups skip compilation. Only the rules that hit run their RE2 pattern, over that blob.
+The decoder's cues (``decode.CUES``) ride in the same database: one pass over a blob says
+which rules hit and which decoding passes can find anything in it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +20,7 @@ from typing import Any
 import hyperscan
 import re2
 
+from secretscan.detect.decode import CUES
 from secretscan.errors import RuleError
 from secretscan.model import Rule
 from secretscan.ruleset.loader import rules_digest
@@ -91,25 +95,34 @@ class Engine:
         self.rules = tuple(rules)
         self._by_id = {rule.id: rule for rule in self.rules}
         self._re2: dict[int, Any] = {}
-        self._db = _load_database(self.rules, cache_dir) if self.rules else None
+        self._db = _load_database(self.rules, cache_dir)
 
     def rule(self, rule_id: str) -> Rule:
         return self._by_id[rule_id]
 
     def hits(self, data: bytes) -> list[RawHit]:
-        if self._db is None or not data:
-            return []
+        return self.scan(data)[0]
+
+    def scan(self, data: bytes) -> tuple[list[RawHit], frozenset[str]]:
+        """The rules' hits in ``data``, and the names of the decoder's cues it holds."""
+        if not data:
+            return [], frozenset()
         matched: list[int] = []
 
-        def on_match(rule_index: int, _from: int, _to: int, _flags: int, _ctx: Any) -> None:
-            matched.append(rule_index)
+        def on_match(index: int, _from: int, _to: int, _flags: int, _ctx: Any) -> None:
+            matched.append(index)
 
         self._db.scan(data, match_event_handler=on_match)
         if not matched:
-            return []
+            return [], frozenset()
+        count = len(self.rules)
+        cues = frozenset(_CUE_NAMES[i - count] for i in matched if i >= count)
+        return self._hits(data, sorted({i for i in matched if i < count})), cues
+
+    def _hits(self, data: bytes, indexes: list[int]) -> list[RawHit]:
         lowered: bytes | None = None
         out: list[RawHit] = []
-        for index in sorted(set(matched)):
+        for index in indexes:
             rule = self.rules[index]
             if rule.keywords:
                 if lowered is None:
@@ -132,8 +145,12 @@ class Engine:
         return hits
 
 
+_CUE_NAMES = tuple(CUES)
+
+
 def _load_database(rules: Sequence[Rule], cache_dir: Path | None) -> Any:
-    key = rules_digest(rules)[:32]
+    cues = "\0".join(f"{name}={expression}" for name, expression in CUES.items())
+    key = hashlib.sha256(f"{rules_digest(rules)}\0{cues}".encode()).hexdigest()[:32]
     cached = cache_dir / f"hs-{hyperscan.__version__}-{key}.db" if cache_dir else None
     if cached is not None and cached.is_file():
         try:
@@ -149,8 +166,8 @@ def _load_database(rules: Sequence[Rule], cache_dir: Path | None) -> Any:
 
 
 def _compile_all(rules: Sequence[Rule]) -> Any:
-    try:
-        return compile_hyperscan([scan_expression(r) for r in rules])
+    try:  # ids 0..n-1 are the rules, n.. the decoder's cues
+        return compile_hyperscan([scan_expression(r) for r in rules] + list(CUES.values()))
     except hyperscan.error:
         bad = [f"{r.id}: {'; '.join(rule_errors(r))}" for r in rules if rule_errors(r)]
         raise RuleError("rules do not compile: " + (" | ".join(bad) or "pattern database too large")) from None

@@ -55,26 +55,34 @@ class Detector:
         rules (used by `rules check`, which asks whether one rule matches whatever others do).
         """
         keep = self._admissible_in(data, provenance.path)
-        raw = [h for h in self.engine.hits(data) if keep(h)]
+        hits, cues = self.engine.scan(data)
+        raw = [h for h in hits if keep(h)]
         plain = [_Found(h, data, (h.start, h.end), ()) for h in (resolve_overlaps(raw) if resolve else raw)]
         found = plain
         if self.settings.decode_depth > 0 and resolve:
-            decoded = list(self._decoded(data, self.settings.decode_depth, (), None, provenance.path))
+            decoded = list(self._decoded(data, cues, self.settings.decode_depth, (), None, provenance.path))
             found = merge_decoded(plain, decoded)
         lines = LineIndex(data)
         return [self._match(f, data, lines, blob_id, provenance) for f in sorted(found, key=lambda f: (f.outer, f.hit.rule.id))]
 
     def _decoded(
-        self, text: bytes, depth: int, chain: tuple[str, ...], outer: tuple[int, int] | None, path: str
+        self,
+        text: bytes,
+        cues: frozenset[str],
+        depth: int,
+        chain: tuple[str, ...],
+        outer: tuple[int, int] | None,
+        path: str,
     ) -> Iterator[_Found]:
-        for piece in decode_runs(text):
+        for piece in decode_runs(text, cues=cues):
             where = outer or (piece.start, piece.end)
             steps = (*chain, piece.codec)
             keep = self._admissible_in(piece.data, path)
-            for hit in resolve_overlaps(h for h in self.engine.hits(piece.data) if keep(h)):
+            hits, inner_cues = self.engine.scan(piece.data)
+            for hit in resolve_overlaps(h for h in hits if keep(h)):
                 yield _Found(hit, piece.data, where, steps)
             if depth > 1:
-                yield from self._decoded(piece.data, depth - 1, steps, where, path)
+                yield from self._decoded(piece.data, inner_cues, depth - 1, steps, where, path)
 
     def _admissible_in(self, text: bytes, path: str) -> Callable[[RawHit], bool]:
         """A predicate over hits in ``text``: confidence floor, entropy floor, filters and the

@@ -37,6 +37,40 @@ def test_each_encoding_is_decoded(text: str, codec: str, decoded: str) -> None:
     assert (codec, decoded) in pieces
 
 
+_ENCODED = [
+    f"Authorization: Basic {B64}",
+    f"url=https://h/?t={quote(TOKEN, safe='')}%20%21",
+    "k = '" + TOKEN.replace("_", "\\u005f").replace("R", "\\x52") + "'",
+    f"k={TOKEN.encode().hex()}",
+    'cfg = "' + json.dumps({"password": "hunter2xyz"}).replace('"', '\\"') + '"',
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "cues"),
+    [
+        (f"Authorization: Basic {B64}", set()),  # base64 has no cue: its pass always runs
+        (f"url=https://h/?t={quote(TOKEN, safe='')}%20%21", {"percent"}),
+        ("k = '" + TOKEN.replace("_", "\\u005f").replace("R", "\\x52") + "'", {"escape"}),
+        (f"k={TOKEN.encode().hex()}", {"hex"}),
+        ('cfg = "' + json.dumps({"password": "hunter2xyz"}).replace('"', '\\"') + '"', {"json-string"}),
+        ("\n".join(_ENCODED), {"percent", "escape", "hex", "json-string"}),
+        ("print('%s' % x); s = '\\n'; h = 'abcdef0123'", set()),  # % and backslashes without a cue
+    ],
+)
+def test_the_engine_names_the_cues_and_the_cued_passes_find_the_same_runs(text: str, cues: set[str]) -> None:
+    data = text.encode()
+    _, found = Engine([]).scan(data)
+    assert found == cues
+    assert list(decode_runs(data, cues=found)) == list(decode_runs(data))
+
+
+def test_a_pass_without_its_cue_is_not_run() -> None:
+    data = f"k={TOKEN.encode().hex()} url=?t=%41%42%43%44%45%46%47%48".encode()
+    assert [p.codec for p in decode_runs(data, cues=frozenset({"hex"}))] == ["hex"]
+    assert [p.codec for p in decode_runs(data, cues=frozenset())] == []
+
+
 @pytest.mark.parametrize(
     "text",
     [
