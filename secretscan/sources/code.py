@@ -34,11 +34,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
-from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import re2
 
+from secretscan.lazyre import lazy
 from secretscan.model import Storage
 from secretscan.sources.code_lang import Lang, language_for
 from secretscan.sources.names import is_secret_name, name_tokens
@@ -78,23 +78,72 @@ _CAMEL_PASS = re2.compile(rb"(?:pass|Pass|PASS)[A-Z0-9]")
 # some other name (`__author__ = "..."`, `d.get(key, "...")`) does not make a file worth parsing.
 _LITERAL_NEAR = re2.compile(
     rb"(?:pass|pw|secret|token|cred|auth|bearer|key)[\w.\[\]'\"$>-]{0,48}[ \t]{0,64}"
-    rb"(?:=|:|=>|:=|,|\(|\))\s{0,64}(?:[@&:]|\(\s{0,64}|new String\(|[rbuf]{1,2})?[\"'`][^\"'`\s]{4}",
+    rb"(=|:|=>|:=|,|\(|\))\s{0,64}(?:[@&:]|\(\s{0,64}|new String\(|[rbuf]{1,2})?[\"'`][^\"'`\s]{4}",
     options=_HINT_OPTIONS,
 )
 
 
 def _bound_near(data: bytes, hints: list[tuple[int, int]]) -> bool:
-    """Whether some binding of a literal (``_LITERAL_NEAR``) overlaps a hint. Each match is
-    checked over its whole span, so a binding that finditer skips (it starts inside an earlier
-    match) still has its hint inside that earlier match."""
+    """Whether some binding of a literal (``_LITERAL_NEAR``) overlaps a hint whose name may be a
+    secret's. A match's operator belongs to its leading name; a hint further inside the match
+    may be a binding finditer skipped (it starts inside an earlier match), with an operator
+    unknown here, so only its name is judged."""
     starts = [start for start, _ in hints]
-    reach = list(accumulate((end for _, end in hints), max))  # furthest end of the hints so far
     for m in _LITERAL_NEAR.finditer(data):
         start, end = m.span()
-        i = bisect_right(starts, end - 1)  # hints starting before the match ends
-        if i and reach[i - 1] > start:
-            return True
+        lead_end = _name_span(data, start, start)[1]
+        for j in range(bisect_right(starts, end - 1) - 1, -1, -1):  # hints starting before the match ends
+            hint_start, hint_end = hints[j]
+            if hint_start < start - _LONGEST_HINT:
+                break
+            if hint_end <= start:
+                continue
+            operator = m.group(1) if hint_start < lead_end else None
+            if _may_bind(data, hint_start, hint_end, operator):
+                return True
     return False
+
+
+def _may_bind(data: bytes, hint_start: int, hint_end: int, operator: bytes | None) -> bool:
+    """Whether the name a hint is part of can bind a secret with ``operator`` (None: any): a ``,`` only
+    follows a quoted key that is a call's first argument (``put("client.secret", "...")``,
+    ``getenv("API_TOKEN", "...")``), a ``(`` only a setter (``setPassword("...")``)."""
+    start, end = _name_span(data, hint_start, hint_end)
+    name = data[start:end].decode("latin-1")
+    if operator == b",":
+        before = data[max(0, start - 64) : start]
+        if not before.endswith((b"'", b'"', b"`")) or not _CALL_BEFORE.search(before[:-1]):
+            return False
+    elif operator == b"(":
+        words = name_tokens(_SEGMENT.split(name)[-1])
+        return len(words) > 1 and words[0] in _SETTER_PREFIXES and is_secret_words(words[1:])
+    return _may_name_secret(name)
+
+
+_CALL_BEFORE = lazy(rb"(?:\(|\w[ \t]+)[ \t]*\Z")  # an opening parenthesis, or a method name and a space (Ruby)
+_SEGMENT = re.compile(r"[.$\-]")
+
+
+_LONGEST_HINT = 256
+_NAME_CHARS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$-")
+
+
+def _name_span(data: bytes, start: int, end: int) -> tuple[int, int]:
+    """Where the dotted name a hint is part of lies (``self.db_password``, ``client.secret``)."""
+    while start > 0 and data[start - 1] in _NAME_CHARS:
+        start -= 1
+    while end < len(data) and data[end] in _NAME_CHARS:
+        end += 1
+    return start, end
+
+
+def _may_name_secret(name: str) -> bool:
+    """Whether a binding named by ``name`` or by its tail can mark a secret: whatever name
+    tree-sitter reports for it (the last segment, a subscript's key, a setter without its
+    ``set``, a lookup's key) is made of the last words of the name a hint is part of, and
+    ``judge_name`` is ``is_secret_words`` of those words."""
+    words = name_tokens(name)
+    return any(is_secret_words(words[i:]) for i in range(len(words)))
 
 
 def _words(text: str) -> frozenset[str]:

@@ -293,11 +293,35 @@ def test_files_without_a_literal_near_a_secret_word_are_not_parsed(monkeypatch: 
         assert PARSER.parse(data, "app/x.py").values == ()
 
 
-def test_a_literal_bound_to_another_name_does_not_make_a_file_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The secret-like words here hold calls; the literals belong to ``__author__`` and ``key``."""
+@pytest.mark.parametrize(
+    "data",
+    [
+        # the secret-like words hold calls; the literals belong to __author__ and key
+        b'__author__ = "Guido van Rossum"\npassword = read_password()\nvalue = d.get(key, "default")\n',
+        b'token_type = "invalid"\nTOKEN_URL = "https://example.test/token"\n',  # names about a secret
+        b'ACTIONS = [\n    "secretsmanager:GetSecretValue",\n    "iam:PassRole",\n]\n',  # a list, not a call
+        b'KEYWORDS = ("AUTH", "SELECT")\n',
+        b'raw = password.encode("utf-8")\n',  # a call on the secret, not a setter
+    ],
+)
+def test_a_literal_bound_to_another_name_does_not_make_a_file_parsed(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
     monkeypatch.setattr("secretscan.sources.code._parse", lambda *_: pytest.fail("parsed"))
-    data = b'__author__ = "Guido van Rossum"\npassword = read_password()\nvalue = d.get(key, "default")\n'
     assert PARSER.parse(data, "app/x.py").values == ()
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("app/x.py", b'props.put("client.secret", "Tq8#vLw2!rZe9p")\n'),
+        ("app/x.rb", b'ENV.fetch "API_TOKEN", "Tq8#vLw2!rZe9p"\n'),
+        ("app/X.java", b'class X { void f() { ds.setPassword("Tq8#vLw2!rZe9p"); } }\n'),
+        # the binding of 'pass' starts inside the match of "pass', 'pass" (a list-like pair)
+        ("app/x.py", b"BANDS = {'low': 'pass', 'pass': 'Tq8#vLw2!rZe9p'}\n"),
+    ],
+)
+def test_calls_setters_and_bindings_inside_other_matches_are_parsed(path: str, data: bytes) -> None:
+    parsed = PARSER.parse(data, path)
+    assert [data[v.start : v.end] for v in parsed.values if v.secret_by_name] == [b"Tq8#vLw2!rZe9p"]
 
 
 @pytest.mark.parametrize(
