@@ -31,6 +31,11 @@ _READ_CHUNK = 1 << 20
 # (76 MB resident) and 2.28 s with 64m/48m (131 MB).
 _READER_LIMITS = ("-c", "core.packedGitWindowSize=16m", "-c", "core.packedGitLimit=32m",
                   "-c", "core.deltaBaseCacheLimit=24m")
+# Every other git command (git log walks every tree of the history) gets bounded pack windows
+# too: git's defaults map a whole pack and keep 96 MiB of delta bases. On a 107 MB pack,
+# `git log --all --raw` took 189 MB with the defaults and 56 MB with these, in the same 0.5 s.
+_COMMAND_LIMITS = ("-c", "core.packedGitWindowSize=16m", "-c", "core.packedGitLimit=64m",
+                   "-c", "core.deltaBaseCacheLimit=8m")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +86,7 @@ def git_env() -> dict[str, str]:
 
 
 def git_command(repo: Path, *args: str) -> list[str]:
-    return ["git", "-C", str(repo), "-c", "core.quotepath=off", "-c", "color.ui=never", *args]
+    return ["git", "-C", str(repo), "-c", "core.quotepath=off", "-c", "color.ui=never", *_COMMAND_LIMITS, *args]
 
 
 def run_git(
