@@ -40,7 +40,7 @@ from secretscan.model import (
     Skipped,
     Status,
 )
-from secretscan.sources.git_common import Note, Occurrences, Plan, Prepare, WalkerItem
+from secretscan.sources.git_common import Ahead, Note, Occurrences, Plan, Prepare, Seen, WalkerItem
 
 if TYPE_CHECKING:  # the pool is imported only when a scan is big enough to use it
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -123,36 +123,65 @@ def scan(
     return ScanResult(tuple(findings), tuple(state.skipped), stats, detector.rules, tuple(state.notes))
 
 
+AHEAD = -1  # the tag of an analysis of content sent ahead of its places (git_common.Ahead)
+
+
 class _State:
     """What the scan has gathered so far, and the analyses waiting for their results.
 
     A blob goes to analysis with every place it was seen; the analysis (in a worker when there
     are workers) reads it once per parser kind of those places. Places that turn up after that
-    reuse the results, or go to analysis again for a parser kind not yet applied.
+    reuse the results, or go to analysis again for a parser kind not yet applied. Every item is
+    numbered as it arrives, and what it leads to (matches, notes, skips) is reported in that
+    order, however late its analysis comes back: a parallel run reports what a single-worker
+    run does, in the same order.
     """
 
     def __init__(self, sink: Progress) -> None:
         self.sink = sink
-        self.matches: list[Match] = []
-        self.skipped: list[Skipped] = []
-        self.notes: list[str] = []
+        self._matches: list[tuple[int, Match]] = []
+        self._skipped: list[tuple[int, Skipped]] = []
+        self._notes: list[tuple[int, str]] = []
         self.done: dict[Key, list[Match]] = {}  # finished analyses
         self.analysed: set[BlobId] = set()  # blobs with finished analyses (their keys are in done)
-        self.pending: dict[BlobId, list[Provenance]] = {}  # blob in analysis -> places seen since
-        self.later: list[tuple[Blob, list[Provenance]]] = []
+        self.pending: dict[BlobId, list[tuple[tuple[Provenance, ...], int]]] = {}  # in analysis -> places since
+        self.later: list[tuple[Blob, tuple[Provenance, ...], int]] = []
+        self.ahead: set[BlobId] = set()  # sent ahead, analysis not back yet
+        self.early: dict[BlobId, tuple[int, TaskResult]] = {}  # sent ahead, analysed: (size, result)
+        self.waiting: dict[BlobId, tuple[tuple[Provenance, ...], int]] = {}  # seen before its early result
         self.batch: list[Task] = []
+        self.tags: list[int] = []  # per task in batch: the number of the item it came from, or AHEAD
         self.batch_bytes = 0
+        self.seq = 0
         self.scanned = self.nbytes = self.reused = 0
 
+    @property
+    def matches(self) -> list[Match]:
+        return [m for _, m in sorted(self._matches, key=_first)]
+
+    @property
+    def skipped(self) -> list[Skipped]:
+        return [s for _, s in sorted(self._skipped, key=_first)]
+
+    @property
+    def notes(self) -> list[str]:
+        return [n for _, n in sorted(self._notes, key=_first)]
+
     def take(self, item: WalkerItem, runner: _Runner) -> None:
+        self.seq += 1
         if isinstance(item, Skipped):
-            self.skipped.append(item)
+            self._skipped.append((self.seq, item))
         elif isinstance(item, Note):
-            self.notes.append(item.text)
+            self._notes.append((self.seq, item.text))
         elif isinstance(item, Plan):
             self.sink.plan(item.blobs, item.nbytes)
         elif isinstance(item, Prepare):
             runner.prepare()
+        elif isinstance(item, Ahead):
+            self.ahead.add(item.blob.id)
+            self._queue((item.blob, (item.provenance,)), AHEAD, runner)
+        elif isinstance(item, Seen):
+            self._seen(item.blob_id, item.provenances, self.seq)
         elif isinstance(item, Occurrences):
             self._content(item.blob, item.provenances, runner)
         else:
@@ -160,22 +189,22 @@ class _State:
 
     def _content(self, blob: Blob, provenances: Sequence[Provenance], runner: _Runner) -> None:
         self._catch_up(runner)
-        self._place(blob, provenances, runner)
+        self._place(blob, tuple(provenances), self.seq, runner)
 
     def _catch_up(self, runner: _Runner) -> None:
         """Places that turned up while their blob was in analysis, now that it is done."""
         while self.later:
             self._place(*self.later.pop(0), runner)
 
-    def _place(self, blob: Blob, provenances: Sequence[Provenance], runner: _Runner) -> None:
+    def _place(self, blob: Blob, provenances: tuple[Provenance, ...], seq: int, runner: _Runner) -> None:
         if blob.id in self.pending:
-            self.pending[blob.id].extend(provenances)
+            self.pending[blob.id].append((provenances, seq))
         elif blob.id in self.analysed:
-            self._again(blob, provenances, runner)
+            self._again(blob, provenances, seq, runner)
         else:
-            self._queue((blob, tuple(provenances)), runner)
+            self._queue((blob, provenances), seq, runner)
 
-    def _again(self, blob: Blob, provenances: Sequence[Provenance], runner: _Runner) -> None:
+    def _again(self, blob: Blob, provenances: Sequence[Provenance], seq: int, runner: _Runner) -> None:
         """Content analysed before: reuse its results, analyse it for parser kinds not yet applied."""
         fresh = []
         for provenance in provenances:
@@ -184,59 +213,106 @@ class _State:
                 fresh.append(provenance)
             else:
                 self.reused += 1
-                self.matches.extend(relocate(m, provenance) for m in found)
+                self._matches.extend((seq, relocate(m, provenance)) for m in found)
         if fresh:
-            self._queue((blob, tuple(fresh)), runner)
+            self._queue((blob, tuple(fresh)), seq, runner)
 
-    def _queue(self, task: Task, runner: _Runner) -> None:
-        self.pending[task[0].id] = []
+    def _seen(self, blob_id: BlobId, provenances: tuple[Provenance, ...], seq: int) -> None:
+        if blob_id in self.early:
+            self._claim(blob_id, provenances, seq)
+        elif blob_id in self.ahead:
+            self.waiting[blob_id] = (provenances, seq)
+        else:
+            raise RuntimeError(f"the places of blob {blob_id} came before its content")  # a walker's bug
+
+    def _claim(self, blob_id: BlobId, provenances: tuple[Provenance, ...], seq: int) -> None:
+        size, result = self.early.pop(blob_id)
+        self._report(blob_id, size, provenances, result, seq, early=True)
+        self.analysed.add(blob_id)
+
+    def _queue(self, task: Task, tag: int, runner: _Runner) -> None:
+        if tag != AHEAD:
+            self.pending[task[0].id] = []
         self.batch.append(task)
+        self.tags.append(tag)
         self.batch_bytes += len(task[0].data)
         if runner.local or self.batch_bytes >= BATCH_BYTES or len(self.batch) >= BATCH_BLOBS:
-            batch, self.batch, self.batch_bytes = self.batch, [], 0
-            for tasks, results in runner.submit(batch):
-                self._record(tasks, results)
+            self._submit(runner)
 
-    def _record(self, tasks: list[Task], results: list[TaskResult]) -> None:
-        analyses = nbytes = 0
-        for (blob, provenances), (keys, outcomes) in zip(tasks, results):
-            first: set[str] = set()
-            for provenance, kind in zip(provenances, keys):
-                found = outcomes[kind]
-                if kind not in first:
-                    first.add(kind)
-                    analyses += 1
-                    nbytes += len(blob.data)
-                    self.done[(blob.id, kind)] = self._accept(found, blob, provenance)
-                    self.matches.extend(self.done[(blob.id, kind)])
-                else:
-                    self.reused += 1
-                    self.matches.extend(relocate(m, provenance) for m in self.done[(blob.id, kind)])
+    def _submit(self, runner: _Runner) -> None:
+        batch, tags = self.batch, self.tags
+        self.batch, self.tags, self.batch_bytes = [], [], 0
+        for tasks, done_tags, results in runner.submit(batch, tags):
+            self._record(tasks, done_tags, results)
+
+    def _record(self, tasks: list[Task], tags: list[int], results: list[TaskResult]) -> None:
+        for (blob, provenances), tag, result in zip(tasks, tags, results):
+            if tag == AHEAD:
+                self.ahead.discard(blob.id)
+                self.early[blob.id] = (len(blob.data), result)
+                if blob.id in self.waiting:
+                    self._claim(blob.id, *self.waiting.pop(blob.id))
+                continue
+            self._report(blob.id, len(blob.data), provenances, result, tag)
             self.analysed.add(blob.id)
-            seen_since = self.pending.pop(blob.id, [])
-            if seen_since:
-                self.later.append((blob, seen_since))
+            for seen_since, seq in self.pending.pop(blob.id, []):
+                self.later.append((blob, seen_since, seq))
+
+    def _report(
+        self,
+        blob_id: BlobId,
+        size: int,
+        provenances: Sequence[Provenance],
+        result: TaskResult,
+        seq: int,
+        *,
+        early: bool = False,
+    ) -> None:
+        """An analysis's outcome at the places given (``early``: it was made under a provisional
+        place, so its matches move to the first place too)."""
+        keys, outcomes = result
+        if early:
+            keys = tuple(analysis_key(p.path) for p in provenances)
+            if any(key not in outcomes for key in keys):
+                raise RuntimeError(f"blob {blob_id} was seen under a path it was not analysed for")  # a walker's bug
+        analyses = nbytes = 0
+        first: set[str] = set()
+        for provenance, kind in zip(provenances, keys):
+            if kind not in first:
+                first.add(kind)
+                analyses += 1
+                nbytes += size
+                found = self._accept(outcomes[kind], blob_id, provenance, seq)
+                self.done[(blob_id, kind)] = [relocate(m, provenance) for m in found] if early and found else found
+                self._matches.extend((seq, m) for m in self.done[(blob_id, kind)])
+            else:
+                self.reused += 1
+                self._matches.extend((seq, relocate(m, provenance)) for m in self.done[(blob_id, kind)])
         self.scanned += analyses
         self.nbytes += nbytes
         self.sink.advance(analyses, nbytes)
 
-    def _accept(self, found: Outcome, blob: Blob, provenance: Provenance) -> list[Match]:
+    def _accept(self, found: Outcome, blob_id: BlobId, provenance: Provenance, seq: int) -> list[Match]:
         if isinstance(found, Failed):
             reason = f"internal error while scanning ({found.error}); please report it"
-            self.skipped.append(Skipped(provenance.path, reason, blob.id))
+            self._skipped.append((seq, Skipped(provenance.path, reason, blob_id)))
             return _NOTHING
-        self.notes.extend(getattr(found, "notes", ()))  # a parser could not read it (detect.structured)
+        self._notes.extend((seq, note) for note in getattr(found, "notes", ()))  # a parser could not read it
         return found or _NOTHING
 
     def finish(self, runner: _Runner) -> None:
         while self.batch or self.later or runner.in_flight:
             if self.batch:
-                batch, self.batch, self.batch_bytes = self.batch, [], 0
-                for tasks, results in runner.submit(batch):
-                    self._record(tasks, results)
-            for tasks, results in runner.drain():
-                self._record(tasks, results)
+                self._submit(runner)
+            for tasks, tags, results in runner.drain():
+                self._record(tasks, tags, results)
             self._catch_up(runner)
+        if self.waiting:
+            raise RuntimeError(f"{len(self.waiting)} blob(s) seen but never analysed")  # a walker's bug
+
+
+def _first(pair: tuple[int, object]) -> int:
+    return pair[0]
 
 
 _NOTHING: list[Match] = []  # shared by every analysis that found nothing (most of them)
@@ -251,24 +327,25 @@ class _Runner:
         self.jobs = workers.count
         self.seen_bytes = 0
         self.pool: ProcessPoolExecutor | None = None
-        self.in_flight: deque[tuple[list[Task], Future[list[TaskResult]]]] = deque()
+        self.in_flight: deque[tuple[list[Task], list[int], Future[list[TaskResult]]]] = deque()
 
     @property
     def local(self) -> bool:
         """True while analyses run in this process (each item is then done at once)."""
         return self.pool is None and (self.jobs <= 1 or self.seen_bytes < PARALLEL_AFTER_BYTES)
 
-    def submit(self, batch: list[Task]) -> Iterator[tuple[list[Task], list[TaskResult]]]:
-        """Queue a batch; yield the batches that have finished, in submission order."""
+    def submit(self, batch: list[Task], tags: list[int]) -> Iterator[tuple[list[Task], list[int], list[TaskResult]]]:
+        """Queue a batch (``tags`` travel with it, unread); yield the batches that have finished,
+        in submission order."""
         self.seen_bytes += sum(len(blob.data) for blob, _ in batch)
         if self.local:
-            yield batch, run_batch(self.detector, batch)
+            yield batch, tags, run_batch(self.detector, batch)
             return
         pool = self.pool or self._start()
-        self.in_flight.append((batch, pool.submit(_worker_run, batch)))
+        self.in_flight.append((batch, tags, pool.submit(_worker_run, batch)))
         while len(self.in_flight) > 2 * self.jobs:
-            tasks, future = self.in_flight.popleft()
-            yield tasks, future.result()
+            tasks, done_tags, future = self.in_flight.popleft()
+            yield tasks, done_tags, future.result()
 
     def prepare(self) -> None:
         """Start the workers now (each loads the rules and the pattern database as it starts)."""
@@ -277,10 +354,10 @@ class _Runner:
             for _ in range(self.jobs):
                 pool.submit(_ready)
 
-    def drain(self) -> Iterator[tuple[list[Task], list[TaskResult]]]:
+    def drain(self) -> Iterator[tuple[list[Task], list[int], list[TaskResult]]]:
         while self.in_flight:
-            tasks, future = self.in_flight.popleft()
-            yield tasks, future.result()
+            tasks, tags, future = self.in_flight.popleft()
+            yield tasks, tags, future.result()
 
     def _start(self) -> ProcessPoolExecutor:
         import multiprocessing

@@ -15,10 +15,10 @@ from secretscan.config import Settings
 from secretscan.detect.engine import Engine
 from secretscan.detect.scanner import Detector
 from secretscan.ids import blob_id
-from secretscan.model import Blob, Provenance, Skipped, SourceKind
+from secretscan.model import Blob, CommitInfo, Provenance, Skipped, SourceKind
 from secretscan.pipeline import Workers, scan
 from secretscan.ruleset.loader import load_rules
-from secretscan.sources.git_common import Note, Occurrences, Plan, Prepare
+from secretscan.sources.git_common import Ahead, Note, Occurrences, Plan, Prepare, Seen
 from secretscan.sources.git_history import HistorySource, HistorySpec
 
 _RULES: list = []
@@ -195,3 +195,36 @@ def test_a_whole_history_starts_the_workers_before_any_content(
     events.clear()
     scan([Spy(Prepare(), (blob, Provenance(SourceKind.FILE, "n.txt")))], detector(), workers=Workers(jobs=1))
     assert events == ["Prepare", "tuple"]  # one job: no pool
+
+
+def _at(path: str, day: int) -> Provenance:
+    commit = CommitInfo(f"{day:040x}", "A", "a@example.test", f"2024-01-{day:02d}T12:00:00+00:00", f"day {day}")
+    return Provenance(SourceKind.GIT, path, commit, in_tip=True)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_content_sent_ahead_is_reported_where_its_places_come(jobs: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Ahead`` then ``Seen`` report what ``Occurrences`` at the ``Seen``'s point would: the same
+    findings, skips, notes in the same order and counts, with one job or two, though with two the
+    places come before the analysis is back (every blob is a batch of its own)."""
+    monkeypatch.setattr(pipeline, "PARALLEL_AFTER_BYTES", 0)
+    monkeypatch.setattr(pipeline, "BATCH_BLOBS", 1)
+    key, broken, other = content(f"key = {T1}\n"), content("a: [\n  b: {\n"), content(f"b = {T2}\n")
+    key_places = (_at("k.txt", 2), _at("k.txt", 5))
+    broken_places = (_at("conf/x.yaml", 3),)
+    plain = ListSource(Note("start"), Occurrences(other, (_at("o.txt", 1),)), Occurrences(key, key_places),
+                       Occurrences(broken, broken_places), Note("end"))
+    ahead = ListSource(Ahead(key, Provenance(SourceKind.GIT, "k.txt")), Ahead(broken, Provenance(SourceKind.GIT, "conf/x.yaml")),
+                       Note("start"), Occurrences(other, (_at("o.txt", 1),)), Seen(key.id, key_places),
+                       Seen(broken.id, broken_places), Note("end"))
+    workers = Workers(jobs=jobs, cache_dir=cache_dir())
+    expected, got = scan([plain], detector(), workers=workers), scan([ahead], detector(), workers=workers)
+    assert got.findings == expected.findings
+    assert got.skipped == expected.skipped
+    assert got.notes == expected.notes
+    assert (got.stats.blobs_scanned, got.stats.bytes_scanned, got.stats.blobs_deduplicated) == (
+        expected.stats.blobs_scanned, expected.stats.bytes_scanned, expected.stats.blobs_deduplicated)
+    assert [n.split(":")[0] for n in got.notes] == ["start", "conf/x.yaml", "end"]
+    places = sorted([(loc.provenance.path, loc.provenance.commit.summary) for loc in f.locations]  # type: ignore[union-attr]
+                    for f in got.findings)
+    assert places == [[("k.txt", "day 2"), ("k.txt", "day 5")], [("o.txt", "day 1")]]

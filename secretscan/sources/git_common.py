@@ -67,10 +67,30 @@ class Occurrences:
     provenances: tuple[Provenance, ...]
 
 
-WalkerItem = Union[tuple[Blob, Provenance], Skipped, Occurrences, Note, Plan, Prepare]
+@dataclass(frozen=True, slots=True)
+class Ahead:
+    """Content read before its places are known (a history's tip while ``git log`` still runs):
+    the pipeline analyses it as if it were at ``provenance`` and keeps the result, unreported,
+    for a ``Seen`` to claim. Content sent ahead and never claimed is reported by nothing."""
+
+    blob: Blob
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """The places of content sent ``Ahead``, every one of them at the path it was analysed
+    under (its analysis depends on the content and the path only): the pipeline reports the
+    kept result there, as an ``Occurrences`` at this point of the stream would have been."""
+
+    blob_id: BlobId
+    provenances: tuple[Provenance, ...]
+
+
+WalkerItem = Union[tuple[Blob, Provenance], Skipped, Occurrences, Note, Plan, Prepare, Ahead, Seen]
 """What a walker yields: the base SourceItem (content at one place, or a skip), or content with
 every place it was seen, a note for the report, a plan for the progress bar, a hint to get
-the workers ready."""
+the workers ready, content read ahead of its places and those places."""
 
 
 def git_env() -> dict[str, str]:

@@ -11,6 +11,12 @@ commits), each read once, with where and when it entered the repository.
    which gives pack order, sizes, and which objects are missing without asking a partial
    clone's remote for them), then the wanted blobs stream, in pack order, through one
    ``git cat-file --batch`` process while the pipeline scans them.
+
+While step 1 runs (``git log`` is a good part of a long history's time, and keeps one core),
+the tip's files are read and sent ahead (``Ahead``) for the workers to analyse under their
+tip path. A blob whose every place turns out to be that path is not read again: its places
+come as ``Seen``, where its ``Occurrences`` would have come, and the report is the same as
+if it had been read there. Other blobs sent ahead are read and analysed as usual.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,12 +36,14 @@ from secretscan.model import BlobId, CommitInfo, Provenance, Skipped, SourceKind
 from secretscan.sources.files import is_excluded
 from secretscan.sources.git_common import (
     GITLINK_MODE,
+    Ahead,
     CatFile,
     Note,
     Occurrences,
     Plan,
     Prepare,
     RepoInfo,
+    Seen,
     WalkerItem,
     blob,
     first_line,
@@ -114,21 +123,30 @@ class HistorySource:
         selection = select(repo, self.spec)
         if repo.shallow:
             yield Note(f"{self.target} is a shallow clone: only the history present was scanned")
-        if not (self.spec.since or self.spec.range):
+        full = not (self.spec.since or self.spec.range)
+        if full:
             yield Prepare()  # a whole history: workers start while git log runs (a range is usually small)
         refs = classify_refs(repo) if selection.revs == ("--all",) else None
         if refs is not None:
             yield from (Note(problem) for problem in refs.problems)
             selection = Selection(("--stdin",), selection.tip, selection.label, refs.commits)
-        history = enumerate_history(repo, selection)
         whole = repo.toplevel is None or repo.path.resolve() == repo.toplevel.resolve()
+        sent: dict[str, str] = {}  # blob -> the tip path it was sent ahead under
+        if full and whole and selection.tip is not None:
+            enumeration = _Background(lambda: enumerate_history(repo, selection))
+            tip_entries = tip_contents(repo, selection.tip)
+            yield from self._ahead(repo, tip_entries or [], enumeration, sent)
+            history = enumeration.result()
+        else:
+            history = enumerate_history(repo, selection)
+            tip_entries = tip_contents(repo, selection.tip)
         if refs is not None and whole:  # tagged content sits in no folder: a folder's scan leaves it
             for problem in add_tagged_content(repo, history, refs):  # refs that name a blob or a tree
                 yield Note(problem)
         if not history.commits and not history.introduced:
             yield Note(f"{selection.label}: no commits, nothing to scan")
             return
-        tip_pairs = tip_contents(repo, selection.tip)
+        tip_pairs = None if tip_entries is None else set(tip_entries)
         yield from self._submodules(history)
         wanted = self._wanted(history)
         present = list_objects(repo, wanted)
@@ -140,7 +158,29 @@ class HistorySource:
             + (f"; exposure judged against {selection.tip}" if selection.tip else "")
         )
         yield Plan(len(order), sum(present[oid] for oid in order))
-        yield from self._contents(repo, history, wanted, order, tip_pairs)
+        claimed = {oid for oid, path in sent.items() if oid in wanted and all(history.paths[pid] == path for pid in wanted[oid])}
+        yield from self._contents(repo, history, wanted, order, tip_pairs, claimed)
+
+    def _ahead(
+        self, repo: RepoInfo, tip_entries: list[tuple[str, str]], enumeration: _Background, sent: dict[str, str]
+    ) -> Iterator[WalkerItem]:
+        """The tip's files, read and sent ahead until the enumeration is done."""
+        paths: dict[str, str] = {}
+        for oid, path in tip_entries:
+            if oid not in paths and not is_excluded(path, self.settings.exclude):
+                paths[oid] = path
+        limit = self.settings.max_file_size
+        reader = CatFile(repo.path).read(list(paths), limit)
+        try:
+            for oid, data, size in reader:
+                if enumeration.finished:
+                    return
+                text = text_or_skip(paths[oid], oid, data, size, limit, "")
+                if not isinstance(text, Skipped):  # skips are reported where the blob's places are
+                    sent[oid] = paths[oid]
+                    yield Ahead(blob(oid, text), Provenance(SourceKind.GIT, paths[oid]))
+        finally:
+            reader.close()
 
     def _wanted(self, history: History) -> dict[str, list[int]]:
         """Blob -> the paths it is scanned under, excluded paths left out."""
@@ -181,17 +221,56 @@ class HistorySource:
         wanted: dict[str, list[int]],
         order: list[str],
         tip_pairs: set[tuple[str, str]] | None,
+        claimed: set[str],
     ) -> Iterator[WalkerItem]:
+        """Every blob in ``order``, read, or (when ``claimed``: sent ahead, every place at the path
+        it was analysed under) its places only, at the same point of the stream."""
         infos: dict[int, CommitInfo] = {}
         limit = self.settings.max_file_size
-        for oid, data, size in CatFile(repo.path).read(order, limit):
-            first_path = history.paths[wanted[oid][0]]
-            text = text_or_skip(first_path, oid, data, size, limit, "object missing from the repository (damaged?): not scanned")
-            if isinstance(text, Skipped):
-                yield text
-                continue
-            provenances = provenances_of(history, oid, tip_pairs, infos)
-            yield Occurrences(blob(oid, text), provenances)
+        reader = CatFile(repo.path).read([oid for oid in order if oid not in claimed], limit)
+        try:
+            for oid in order:
+                if oid in claimed:
+                    yield Seen(BlobId(oid), provenances_of(history, oid, tip_pairs, infos))
+                    continue
+                _, data, size = next(reader)
+                first_path = history.paths[wanted[oid][0]]
+                text = text_or_skip(first_path, oid, data, size, limit, "object missing from the repository (damaged?): not scanned")
+                if isinstance(text, Skipped):
+                    yield text
+                    continue
+                provenances = provenances_of(history, oid, tip_pairs, infos)
+                yield Occurrences(blob(oid, text), provenances)
+        finally:
+            reader.close()
+
+
+class _Background:
+    """A function run on a thread (git log's output is parsed while the tip is read ahead)."""
+
+    def __init__(self, work: Callable[[], History]) -> None:
+        self._work = work
+        self._result: History | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._result = self._work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller by result()
+            self._error = exc
+
+    @property
+    def finished(self) -> bool:
+        return not self._thread.is_alive()
+
+    def result(self) -> History:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
 
 
 def provenances_of(
@@ -413,18 +492,19 @@ def add_tagged_content(repo: RepoInfo, history: History, refs: Refs) -> list[str
     return problems
 
 
-def tip_contents(repo: RepoInfo, tip: str | None) -> set[tuple[str, str]] | None:
-    """(blob, path) pairs in the tip's tree, or None when there is no tip to judge by."""
+def tip_contents(repo: RepoInfo, tip: str | None) -> list[tuple[str, str]] | None:
+    """(blob, path) pairs in the tip's tree, in its order, or None when there is no tip to
+    judge by."""
     if tip is None:
         return None
     root = repo.toplevel or repo.path
-    pairs: set[tuple[str, str]] = set()
+    pairs: list[tuple[str, str]] = []
     try:
         for entry in _stream(root, "ls-tree", "-r", "-z", "--full-tree", "--end-of-options", tip):
             meta, tab, path = entry.partition(b"\t")
             fields = meta.split(b" ")
             if tab and len(fields) == 3 and fields[1] == b"blob":
-                pairs.add((fields[2].decode("ascii"), os.fsdecode(path)))
+                pairs.append((fields[2].decode("ascii"), os.fsdecode(path)))
     except GitError:
         return None
     return pairs

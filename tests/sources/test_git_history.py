@@ -316,3 +316,52 @@ def test_a_tag_of_a_missing_object_is_reported_not_fatal(tmp_path: Path) -> None
     assert [(f.preview, loc.provenance.path) for f in result.findings for loc in f.locations] == [
         (preview(token("in-a-commit")), "a.txt")
     ]
+
+
+def test_the_tip_read_ahead_gives_the_same_report_and_is_not_read_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While git log runs the tip is read ahead; a blob whose every place is its tip path is
+    not read again (its places come as Seen), one also seen elsewhere is read and analysed as
+    usual, a binary tip file is never sent ahead. The report equals a scan without it."""
+    from secretscan.sources import git_history
+    from secretscan.sources.git_common import Ahead, CatFile, Occurrences, Seen
+
+    repo = init(tmp_path / "repo")
+    repo.write("a.env", f"GITHUB_TOKEN={T1}\n")
+    repo.write("old/b.env", f"GITHUB_TOKEN={T1}\n")  # the same blob at a path gone from the tip
+    repo.commit("two copies")
+    repo.git("rm", "-q", "old/b.env")
+    repo.write("c.txt", f"{T2}\n")
+    repo.write("image.bin", b"\x89PNG\x00\x00\x01")
+    repo.write("bad.yaml", "a: [\n")
+    repo.commit("more")
+    copies, alone, bad = repo.blob_id("HEAD:a.env"), repo.blob_id("HEAD:c.txt"), repo.blob_id("HEAD:bad.yaml")
+
+    read: list[str] = []
+    real_read = CatFile.read
+
+    def spy_read(self, ids, max_size):  # type: ignore[no-untyped-def]
+        for item in real_read(self, ids, max_size):
+            read.append(item[0])
+            yield item
+
+    monkeypatch.setattr(CatFile, "read", spy_read)
+    monkeypatch.setattr(git_history._Background, "finished", property(lambda self: False))  # the whole tip goes ahead
+    items = list(HistorySource(repo.path, Settings()).items())
+    assert sorted(i.blob.id for i in items if isinstance(i, Ahead)) == sorted([copies, alone, bad])
+    assert sorted(i.blob_id for i in items if isinstance(i, Seen)) == sorted([alone, bad])
+    assert [i.blob.id for i in items if isinstance(i, Occurrences)] == [copies]
+    assert sorted(read) == sorted([copies, alone, bad, repo.blob_id("HEAD:image.bin"), copies, repo.blob_id("HEAD:image.bin")])
+
+    ahead = history(repo.path)
+    monkeypatch.setattr(HistorySource, "_ahead", lambda *_: iter(()))
+    plain = history(repo.path)
+    assert (ahead.findings, ahead.skipped, ahead.notes) == (plain.findings, plain.skipped, plain.notes)
+    assert pat_locations(ahead) == {
+        (preview(T1), "a.env", 1, "two copies", True, None),
+        (preview(T1), "old/b.env", 1, "two copies", False, "more"),
+        (preview(T2), "c.txt", 1, "more", True, None),
+    }
+    assert [s.path for s in ahead.skipped] == ["image.bin"]
+    assert [n.split(" (")[0] for n in ahead.notes if n.startswith("bad.yaml")] == ["bad.yaml: not valid YAML/JSON"]
