@@ -19,6 +19,7 @@ A file that does not parse is scanned as plain text, with a note.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field, replace
 
@@ -46,6 +47,7 @@ from secretscan.sources.yamlpos import (
     get_text,
     json_path,
     load_documents,
+    load_json,
     node_at,
     pairs,
     walk,
@@ -144,11 +146,13 @@ def parse_yaml_file(data: bytes, path: str, *, locate: bool = True) -> Parsed:
     actions: list[tuple[int, int]] = []
     if templated:
         source, actions = mask_templates(source)
+    json_file = path.lower().endswith(".json")
     try:
         if not locate and kind == "manifest" and not may_hold_structure(data):
-            check_documents(source)
+            if not (json_file and _is_json(source)):
+                check_documents(source)
             return Parsed(default_storage=default)
-        documents = load_documents(source)
+        documents = (load_json(source) if json_file else None) or load_documents(source)
     except YamlError as exc:
         what = (
             "Helm template that is not valid YAML once its actions are masked" if templated else "not valid YAML/JSON"
@@ -168,6 +172,15 @@ _STRUCTURE_HINT = re2.compile(
     rb"kind|:(?:\\?/){2}[^\s:@/?#'\"<>{}]*:[^\s@/?#'\"<>{}]+@|"
     rb"\\(?:x[2-7]|u(?:00[2-7]|212)|U0000(?:00[2-7]|212)|\r|\n)"
 )
+
+
+def _is_json(source: str) -> bool:
+    """Whether ``source`` is plain JSON (then PyYAML has nothing to say about it)."""
+    try:
+        json.loads(source)
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 def may_hold_structure(data: bytes) -> bool:

@@ -9,6 +9,8 @@ re-enter a node they have seen (``walk`` takes care of that).
 
 from __future__ import annotations
 
+import itertools
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -112,6 +114,135 @@ def load_documents(source: str) -> list[Node | None]:
     except (ValueError, TypeError, MemoryError) as exc:  # hostile bytes: never a crash
         raise YamlError(type(exc).__name__) from None
     return builder.documents
+
+
+def load_json(source: str) -> list[Node | None] | None:
+    """What ``load_documents`` gives for a plain JSON text, read by the json module (C speed,
+    no Python object per event), or None when the text is not plain JSON (the caller reads it
+    as YAML then: comments, tabs in odd places, YAML in a .json file, nesting deeper than
+    MAX_NESTING). Scalars are what PyYAML makes of JSON: strings double-quoted, numbers,
+    ``true``/``false``/``null`` plain, as written. A scalar's position is found on first use by
+    one pass over the text's scalar tokens, which come in the order the nodes were built;
+    mappings and sequences carry no position (start -1, line 0): no reader of a JSON file asks
+    for one."""
+    try:
+        raw = json.loads(source, object_pairs_hook=_JsonObject, parse_float=_JsonNumber,
+                         parse_int=_JsonNumber, parse_constant=_JsonNumber)
+    except (ValueError, RecursionError):
+        return None
+    try:
+        return [_JsonBuilder(source).node(raw, 0)]
+    except _TooDeep:
+        return None
+
+
+class _JsonObject(list):  # type: ignore[type-arg]
+    """A JSON object's (key, value) pairs, in order, duplicates kept."""
+
+
+class _JsonNumber(str):
+    """A JSON number (or NaN/Infinity) as written."""
+
+
+class _TooDeep(Exception):
+    pass
+
+
+_JSON_LITERALS: dict[object, str] = {True: "true", False: "false", None: "null"}
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|NaN|-?Infinity')
+
+
+class _JsonBuilder:
+    """Nodes from the json module's values, scalars numbered in the order they are written
+    (a key before its value): the order of the text's scalar tokens."""
+
+    def __init__(self, source: str) -> None:
+        self.tokens = _JsonTokens(source)
+        self.ordinal = itertools.count()
+
+    def node(self, value: object, depth: int) -> Node:
+        kind = type(value)
+        if kind is not _JsonObject and kind is not list:
+            return self.scalar(value)
+        if depth >= MAX_NESTING:
+            raise _TooDeep
+        tokens, ordinal, node, deeper = self.tokens, self.ordinal, self.node, depth + 1
+        if kind is _JsonObject:
+            mapping = Mapping(-1, 0)
+            add = mapping.pairs.append
+            for key, item in value:  # type: ignore[attr-defined]
+                name = _JsonString(key, tokens, next(ordinal))
+                kind = type(item)
+                if kind is str:
+                    add((name, _JsonString(item, tokens, next(ordinal))))
+                elif kind is _JsonObject or kind is list:
+                    add((name, node(item, deeper)))
+                else:
+                    add((name, self.scalar(item)))
+            return mapping
+        sequence = Sequence(-1, 0)
+        sequence.items = [
+            _JsonString(item, tokens, next(ordinal)) if type(item) is str else node(item, deeper)
+            for item in value  # type: ignore[attr-defined]
+        ]
+        return sequence
+
+    def scalar(self, value: object) -> Scalar:
+        kind = type(value)
+        if kind is str:
+            return _JsonString(value, self.tokens, next(self.ordinal))  # type: ignore[arg-type]
+        text = str(value) if kind is _JsonNumber else _JSON_LITERALS[value]
+        return _JsonPlain(text, self.tokens, next(self.ordinal))
+
+
+class _JsonTokens:
+    """The spans of a JSON text's scalar tokens, in order, worked out once, on first use."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.spans: list[tuple[int, int, int]] | None = None
+
+    def span(self, ordinal: int) -> tuple[int, int, int]:
+        if self.spans is None:
+            self.spans = []
+            source, line, last = self.source, 1, 0
+            for m in _JSON_TOKEN.finditer(source):
+                start, end = m.span()
+                line += source.count("\n", last, start)
+                last = start
+                self.spans.append((start + 1, end - 1, line) if source[start] == '"' else (start, end, line))
+        return self.spans[ordinal]
+
+
+class _JsonString(Scalar):
+    """A JSON string: a double-quoted scalar with no tag, located through the text's tokens
+    (class attributes stand for the fields every JSON scalar shares, to keep building cheap)."""
+
+    __slots__ = ("_ordinal", "_tokens")
+    style = '"'
+    tag = None
+
+    def __init__(self, value: str, tokens: _JsonTokens, ordinal: int) -> None:  # noqa: D107 - no super(): see above
+        self.value, self._tokens, self._ordinal = value, tokens, ordinal
+
+    @property
+    def start(self) -> int:
+        return self._tokens.span(self._ordinal)[0]
+
+    @property
+    def end(self) -> int:
+        return self._tokens.span(self._ordinal)[1]
+
+    @property
+    def line(self) -> int:
+        return self._tokens.span(self._ordinal)[2]
+
+
+class _JsonPlain(_JsonString):
+    """A JSON number, ``true``, ``false`` or ``null``, as written: a plain scalar."""
+
+    __slots__ = ()
+    style = ""
 
 
 def check_documents(source: str) -> None:

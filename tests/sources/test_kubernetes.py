@@ -21,7 +21,7 @@ from secretscan.sources.kubernetes import KubernetesParser, file_kind, mask_temp
 from secretscan.sources.parser_paths import is_kubeconfig_path
 from secretscan.sources.structured import parser_for
 from secretscan.sources.textpos import Text
-from secretscan.sources.yamlpos import load_documents
+from secretscan.sources.yamlpos import Mapping, Scalar, Sequence, YamlError, load_documents, load_json
 
 QUIET = [
     ("k8s", "quiet-sealed.yaml"),
@@ -160,6 +160,51 @@ def test_yaml_reader_keeps_exact_scalar_spans() -> None:
     [doc] = load_documents(Text(source.encode()).clean())
     spans = {k.value: source[v.start : v.end] for k, v in doc.pairs}  # type: ignore[union-attr]
     assert spans == {"a": "quoted", "b": "quoted", "c": "|\n  block\n  text", "d": "plain"}
+
+
+def _flat(node: object) -> list[object]:
+    """A node tree as a list: each scalar's value, style, tag and position, brackets for the rest."""
+    if isinstance(node, Scalar):
+        return [(node.value, node.style, node.tag, node.start, node.end, node.line)]
+    if isinstance(node, Mapping):
+        return ["{", *(x for k, v in node.pairs for x in _flat(k) + _flat(v)), "}"]
+    if isinstance(node, Sequence):
+        return ["[", *(x for item in node.items for x in _flat(item)), "]"]
+    return [node]
+
+
+JSON_TEXTS = [
+    '{"a": 1, "b": [true, false, null, -2.5e3, "x"], "c": {}, "d": [], "e": {"f": [[{"g": "h"}]]}}',
+    '{\n  "password": "Tq8#vLw2!rZe9p",\n  "quote": "say \\"hi\\" \\\\ \\u00e9 \\n",\n  "dup": 1,\n  "dup": 2\n}\n',
+    '[\n\t{"name": "DB_PASSWORD",\t"value": "s3cr3t-Value"},\r\n\t"caf\u00e9 \u2603", 0, 1e-7\n]',
+    '"just a string"',
+    "  42  ",
+]
+
+
+@pytest.mark.parametrize("text", JSON_TEXTS)
+def test_the_json_reader_gives_the_yaml_readers_nodes(text: str) -> None:
+    source = Text(text.encode()).clean()
+    fast, slow = load_json(source), load_documents(source)
+    assert fast is not None and [_flat(d) for d in fast] == [_flat(d) for d in slow]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"a": 1,}', "# comment\n{}", "a: b\n", "{'a': 1}", "[" * 300 + "]" * 300, ""],
+)
+def test_what_is_not_plain_json_is_left_to_the_yaml_reader(text: str) -> None:
+    assert load_json(Text(text.encode()).clean()) is None
+
+
+def test_json_that_pyyaml_rejects_is_still_read() -> None:
+    """PyYAML refuses a surrogate pair escape (an emoji written as JSON does it)."""
+    text = '{"note": "\\ud83d\\ude00", "password": "Tq8#vLw2!rZe9p"}'
+    with pytest.raises(YamlError):
+        load_documents(text)
+    parsed = KubernetesParser().parse(text.encode(), "conf/app.json")
+    assert [text[v.start : v.end] for v in parsed.values if v.secret_by_name] == ["Tq8#vLw2!rZe9p"]
+    assert parsed.notes == ()
 
 
 @pytest.mark.parametrize(
