@@ -416,6 +416,9 @@ def _worker_init(rules: tuple[Rule, ...], settings: Settings, cache_dir: Path | 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
     global _WORKER_DETECTOR
     _WORKER_DETECTOR = Detector(Engine(rules, cache_dir), settings)
+    from secretscan.gc_tuning import tune_gc
+
+    tune_gc()  # after the detector is built: the rules and patterns stay out of every collection
 
 
 def _ready() -> None:

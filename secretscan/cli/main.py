@@ -9,6 +9,7 @@ import click
 
 from secretscan import __version__
 from secretscan.cli.boundary import run
+from secretscan.gc_tuning import tune_gc
 
 COMMANDS = {
     "scan": "secretscan.cli.scan_cmd:scan",
@@ -45,4 +46,5 @@ def cli() -> None:
 
 
 def main() -> None:
+    tune_gc()
     run(cli.main)
