@@ -222,7 +222,7 @@ class _JsonString(Scalar):
     style = '"'
     tag = None
 
-    def __init__(self, value: str, tokens: _JsonTokens, ordinal: int) -> None:  # noqa: D107 - no super(): see above
+    def __init__(self, value: str, tokens: _JsonTokens, ordinal: int) -> None:
         self.value, self._tokens, self._ordinal = value, tokens, ordinal
 
     @property
