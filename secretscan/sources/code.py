@@ -74,10 +74,12 @@ _CAMEL_PASS = re2.compile(rb"(?:pass|Pass|PASS)[A-Z0-9]")
 # Parsing is the expensive part (a few MB/s): a file is parsed only when a secret-like word (a
 # hint above) is part of a binding of a quoted literal of 4+ characters (`password = "..."`,
 # `"token": "..."`, `setSecret("...")`, `api_key: '...'`, a Go struct's aligned `Password:   "..."`,
-# a value on the next line). Most code mentions tokens and keys without one, and a literal bound to
-# some other name (`__author__ = "..."`, `d.get(key, "...")`) does not make a file worth parsing.
+# a value on the next line, a typed declaration: `apiKey: string = "..."`, `var pw string = "..."`).
+# Most code mentions tokens and keys without one, and a literal bound to some other name
+# (`__author__ = "..."`, `d.get(key, "...")`) does not make a file worth parsing.
 _LITERAL_NEAR = re2.compile(
-    rb"(?:pass|pw|secret|token|cred|auth|bearer|key)[\w.\[\]'\"$>-]{0,48}[ \t]{0,64}"
+    rb"(?:pass|pw|secret|token|cred|auth|bearer|key)[\w.\[\]'\"$>-]{0,48}"
+    rb"(?:[ \t]*:[ \t]*[\w.<>\[\]?|*]{1,40}|[ \t]+[\w.\[\]*]{1,40})?[ \t]{0,64}"  # a type: TS, Kotlin, Python; Go
     rb"(=|:|=>|:=|,|\(|\))\s{0,64}(?:[@&:]|\(\s{0,64}|new String\(|[rbuf]{1,2})?[\"'`][^\"'`\s]{4}",
     options=_HINT_OPTIONS,
 )

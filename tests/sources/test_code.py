@@ -332,6 +332,11 @@ def test_calls_setters_and_bindings_inside_other_matches_are_parsed(path: str, d
          + b" " * 8 + b'"Tq8#vLw2!rZe9p",\n}\n', b"Tq8#vLw2!rZe9p"),
         # the value on the line after the assignment
         ("app/x.py", b'DB_PASSWORD = (\n    "Tq8#vLw2!rZe9p"\n)\n', b"Tq8#vLw2!rZe9p"),
+        # typed declarations
+        ("app/a.ts", b'const apiKey: string = "Tq8#vLw2!rZe9p";\n', b"Tq8#vLw2!rZe9p"),
+        ("app/A.kt", b'val dbPassword: String = "Tq8#vLw2!rZe9p"\n', b"Tq8#vLw2!rZe9p"),
+        ("app/a.go", b'package a\n\nvar dbPassword string = "Tq8#vLw2!rZe9p"\n', b"Tq8#vLw2!rZe9p"),
+        ("app/x.py", b'password: str = "Tq8#vLw2!rZe9p"\n', b"Tq8#vLw2!rZe9p"),
         # aligned keys in a dict
         ("app/x.py", b'CONF = {\n    "user":' + b" " * 3 + b'"svc",\n    "api_token"' + b" " * 20 + b': "Tq8#vLw2!rZe9p",\n}\n',
          b"Tq8#vLw2!rZe9p"),
