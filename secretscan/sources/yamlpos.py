@@ -149,7 +149,9 @@ class _TooDeep(Exception):
 
 
 _JSON_LITERALS: dict[object, str] = {True: "true", False: "false", None: "null"}
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|NaN|-?Infinity')
+# A scalar token of text json.loads has read: a string, or a number/true/false/null/NaN/Infinity
+# (nothing else but brackets, commas, colons and white space lies outside strings in valid JSON).
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[-\dNIftn][\w.+-]*')
 
 
 class _JsonBuilder:
@@ -196,22 +198,33 @@ class _JsonBuilder:
 
 
 class _JsonTokens:
-    """The spans of a JSON text's scalar tokens, in order, worked out once, on first use."""
+    """The spans of a JSON text's scalar tokens, in order: found on first use, each line worked
+    out when asked (counting on from the last one asked: scalars are asked for in text order)."""
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.spans: list[tuple[int, int, int]] | None = None
+        self.tokens: list[tuple[int, int]] | None = None
+        self.located: dict[int, tuple[int, int, int]] = {}
+        self._at, self._line = 0, 1
 
     def span(self, ordinal: int) -> tuple[int, int, int]:
-        if self.spans is None:
-            self.spans = []
-            source, line, last = self.source, 1, 0
-            for m in _JSON_TOKEN.finditer(source):
-                start, end = m.span()
-                line += source.count("\n", last, start)
-                last = start
-                self.spans.append((start + 1, end - 1, line) if source[start] == '"' else (start, end, line))
-        return self.spans[ordinal]
+        found = self.located.get(ordinal)
+        if found is not None:
+            return found
+        if self.tokens is None:
+            self.tokens = [m.span() for m in _JSON_TOKEN.finditer(self.source)]
+        start, end = self.tokens[ordinal]
+        if self.source[start] == '"':
+            start, end = start + 1, end - 1
+        found = self.located[ordinal] = (start, end, self._line_of(start))
+        return found
+
+    def _line_of(self, index: int) -> int:
+        if index < self._at:
+            self._at, self._line = 0, 1
+        self._line += self.source.count("\n", self._at, index)
+        self._at = index
+        return self._line
 
 
 class _JsonString(Scalar):
