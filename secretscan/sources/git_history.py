@@ -91,14 +91,17 @@ class Selection:
 
 @dataclass
 class History:
-    """What enumeration found. Compact: commit and path numbers instead of objects."""
+    """What enumeration found. Compact, since a long history has hundreds of thousands of
+    commits and blobs: commit and path numbers instead of objects, a commit's header as one
+    bytes object, and number pairs packed into one int (``_pair``): most blobs were introduced
+    at one path only, and a dict per blob would cost seven times as much."""
 
-    commits: list[tuple[bytes, ...]] = field(default_factory=list)  # sha, parents, name, email, date, subject
+    commits: list[bytes] = field(default_factory=list)  # sha, parents, name, email, date, subject, NUL-separated
     on_tip: bytearray = field(default_factory=bytearray)  # 1 when the commit is in the tip's history
     paths: list[str] = field(default_factory=list)
     path_ids: dict[bytes, int] = field(default_factory=dict)
-    introduced: dict[str, dict[int, int]] = field(default_factory=dict)  # blob -> {path: first commit}
-    removed: dict[tuple[str, int], tuple[int, int]] = field(default_factory=dict)  # -> (last on tip, last)
+    introduced: dict[str, int | dict[int, int]] = field(default_factory=dict)  # blob -> (path, first commit) pairs
+    removed: dict[tuple[str, int], int] = field(default_factory=dict)  # (blob, path) -> (last on tip, last) pair
     gitlinks: dict[int, tuple[str, int]] = field(default_factory=dict)  # path -> (commit id, first commit)
     excluded: set[int] = field(default_factory=set)  # paths the settings exclude
 
@@ -108,6 +111,42 @@ class History:
             pid = self.path_ids[raw] = len(self.paths)
             self.paths.append(os.fsdecode(raw))
         return pid
+
+    def introduce(self, oid: str, pid: int, commit: int) -> None:
+        """``commit`` introduced ``oid`` at path ``pid`` (the first commit to do so is kept)."""
+        known = self.introduced.get(oid)
+        if known is None:
+            self.introduced[oid] = _pair(pid, commit)
+        elif isinstance(known, int):
+            first_pid, first_commit = _unpair(known)
+            if first_pid != pid:
+                self.introduced[oid] = {first_pid: first_commit, pid: commit}
+        else:
+            known.setdefault(pid, commit)
+
+    def places(self, oid: str) -> dict[int, int]:
+        """Path -> the first commit that introduced ``oid`` there."""
+        known = self.introduced[oid]
+        if isinstance(known, int):
+            pid, commit = _unpair(known)
+            return {pid: commit}
+        return known
+
+    def header(self, index: int) -> list[bytes]:
+        """A commit's sha, parents, author name, email, date and subject."""
+        return self.commits[index].split(b"\x00")
+
+
+_LOW = (1 << 32) - 1
+
+
+def _pair(a: int, b: int) -> int:
+    """Two numbers from -1 (no commit) up, as one int (an int is 28 bytes, a tuple of two 56 more)."""
+    return (a + 1) << 32 | (b + 1)
+
+
+def _unpair(packed: int) -> tuple[int, int]:
+    return (packed >> 32) - 1, (packed & _LOW) - 1
 
 
 @dataclass(frozen=True)
@@ -188,8 +227,8 @@ class HistorySource:
         if self.settings.exclude:
             excluded.update(pid for pid, path in enumerate(history.paths) if is_excluded(path, self.settings.exclude))
         wanted: dict[str, list[int]] = {}
-        for oid, where in history.introduced.items():
-            pids = [pid for pid in where if pid not in excluded]
+        for oid in history.introduced:
+            pids = [pid for pid in history.places(oid) if pid not in excluded]
             if pids:
                 wanted[oid] = pids
         return wanted
@@ -282,18 +321,21 @@ def provenances_of(
     """Every path ``oid`` was introduced under, oldest first, with its exposure (excluded paths
     left out)."""
     out = []
-    for pid, commit in sorted(history.introduced[oid].items(), key=lambda kv: (kv[1], history.paths[kv[0]])):
+    for pid, commit in sorted(history.places(oid).items(), key=lambda kv: (kv[1], history.paths[kv[0]])):
         if pid in history.excluded:
             continue
         path = history.paths[pid]
         in_tip = None if tip_pairs is None else (oid, path) in tip_pairs
         removed_in = None
         if in_tip is False:
-            on_tip, last = history.removed.get((oid, pid), (-1, -1))
+            on_tip, last = _unpair(history.removed.get((oid, pid), 0))
             chosen = on_tip if on_tip >= 0 else last
             removed_in = commit_info(history, chosen, infos) if chosen >= 0 else None
         out.append(Provenance(SourceKind.GIT, path, commit_info(history, commit, infos), in_tip, removed_in))
     return tuple(out)
+
+
+COMMIT_CACHE = 8192  # commits decoded and kept for reuse (a long history's would not fit)
 
 
 def commit_info(history: History, index: int, cache: dict[int, CommitInfo]) -> CommitInfo | None:
@@ -301,7 +343,9 @@ def commit_info(history: History, index: int, cache: dict[int, CommitInfo]) -> C
         return None  # content a ref names directly (a tagged blob or tree): no commit introduced it
     info = cache.get(index)
     if info is None:
-        sha, _parents, name, email, date, subject = history.commits[index]
+        if len(cache) >= COMMIT_CACHE:
+            cache.clear()
+        sha, _parents, name, email, date, subject = history.header(index)
         info = cache[index] = CommitInfo(
             sha=sha.decode("ascii"),
             author=name.decode("utf-8", "replace"),
@@ -404,9 +448,9 @@ def _parse_log(tokens: Iterator[bytes], history: History, tip_commits: set[bytes
         if token[:1] == b"\n":
             token = token[1:]
         if token[:1] == b"\x01":
-            header = (token[1:], *(next(tokens) for _ in range(5)))
-            history.commits.append(header)
-            history.on_tip.append(1 if header[0] in tip_commits else 0)
+            sha = token[1:]
+            history.commits.append(b"\x00".join((sha, *(next(tokens) for _ in range(5)))))
+            history.on_tip.append(1 if sha in tip_commits else 0)
             commit += 1
         elif token[:1] == b":":
             _record(history, commit, token, next(tokens))
@@ -423,12 +467,12 @@ def _record(history: History, commit: int, meta_raw: bytes, path_raw: bytes) -> 
     if new_mode == GITLINK_MODE:
         history.gitlinks.setdefault(pid, (new, commit))
     elif new_mode != "000000":
-        history.introduced.setdefault(new, {}).setdefault(pid, commit)
+        history.introduce(new, pid, commit)
     for i in range(parents):
         old_mode, old = meta[i].decode(), meta[parents + 1 + i].decode()
         if old_mode not in ("000000", GITLINK_MODE) and old != new:
-            on_tip, _last = history.removed.get((old, pid), (-1, -1))
-            history.removed[(old, pid)] = (commit if history.on_tip[commit] else on_tip, commit)
+            on_tip, _last = _unpair(history.removed.get((old, pid), 0))
+            history.removed[(old, pid)] = _pair(commit if history.on_tip[commit] else on_tip, commit)
 
 
 NO_COMMIT = -1
@@ -476,7 +520,7 @@ def add_tagged_content(repo: RepoInfo, history: History, refs: Refs) -> list[str
     problems: list[str] = []
     for name, oid, kind in refs.contents:
         if kind == "blob":
-            history.introduced.setdefault(oid, {}).setdefault(history.path_id(os.fsencode(name)), NO_COMMIT)
+            history.introduce(oid, history.path_id(os.fsencode(name)), NO_COMMIT)
             continue
         try:
             entries = list(_stream(repo.path, "ls-tree", "-r", "-z", "--end-of-options", oid))
@@ -488,7 +532,7 @@ def add_tagged_content(repo: RepoInfo, history: History, refs: Refs) -> list[str
             fields = meta.split(b" ")
             if tab and len(fields) == 3 and fields[1] == b"blob":
                 pid = history.path_id(os.fsencode(name) + b":" + path)
-                history.introduced.setdefault(fields[2].decode("ascii"), {}).setdefault(pid, NO_COMMIT)
+                history.introduce(fields[2].decode("ascii"), pid, NO_COMMIT)
     return problems
 
 

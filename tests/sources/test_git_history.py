@@ -365,3 +365,19 @@ def test_the_tip_read_ahead_gives_the_same_report_and_is_not_read_twice(
     }
     assert [s.path for s in ahead.skipped] == ["image.bin"]
     assert [n.split(" (")[0] for n in ahead.notes if n.startswith("bad.yaml")] == ["bad.yaml: not valid YAML/JSON"]
+
+
+def test_history_keeps_the_first_commit_per_path_in_its_packed_form() -> None:
+    from secretscan.sources.git_history import NO_COMMIT, History, _pair, _unpair
+
+    h = History()
+    h.introduce("b1", 0, 5)
+    h.introduce("b1", 0, 9)  # a later commit at the same path: the first is kept
+    assert h.places("b1") == {0: 5} and isinstance(h.introduced["b1"], int)
+    h.introduce("b1", 3, 7)
+    h.introduce("b1", 3, 8)
+    assert h.places("b1") == {0: 5, 3: 7}
+    h.introduce("b2", 2, NO_COMMIT)  # tagged content: no commit
+    assert h.places("b2") == {2: NO_COMMIT}
+    assert [_unpair(_pair(a, b)) for a, b in [(-1, -1), (0, 0), (-1, 12), (2**31, 2**32 - 2)]] == [
+        (-1, -1), (0, 0), (-1, 12), (2**31, 2**32 - 2)]
