@@ -32,7 +32,6 @@ plain-text scan with a note; syntax errors are noted and the parts that parse ar
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -86,28 +85,23 @@ _LITERAL_NEAR = re2.compile(
 
 
 def _bound_near(data: bytes, hints: list[tuple[int, int]]) -> bool:
-    """Whether some binding of a literal (``_LITERAL_NEAR``) overlaps a hint whose name may be a
-    secret's. A match's operator belongs to its leading name; a hint further inside the match
-    may be a binding finditer skipped (it starts inside an earlier match), with an operator
-    unknown here, so only its name is judged."""
-    starts = [start for start, _ in hints]
-    for m in _LITERAL_NEAR.finditer(data):
-        start, end = m.span()
-        lead_end = _name_span(data, start, start)[1]
-        for j in range(bisect_right(starts, end - 1) - 1, -1, -1):  # hints starting before the match ends
-            hint_start, hint_end = hints[j]
-            if hint_start < start - _LONGEST_HINT:
-                break
-            if hint_end <= start:
-                continue
-            operator = m.group(1) if hint_start < lead_end else None
-            if _may_bind(data, hint_start, hint_end, operator):
-                return True
+    """Whether some hint starts a binding of a literal (``_LITERAL_NEAR``, found from the hint
+    on) whose name may be a secret's. Every hint holds one of the pattern's words, and the name
+    of a secret is found by one of its hints, so each binding that can report a secret is
+    looked for from the hint in its name."""
+    size = len(data)
+    for hint_start, hint_end in hints:
+        m = _LITERAL_NEAR.search(data, hint_start, min(size, hint_end + _BINDING_REACH))
+        if m is not None and m.start() < hint_end and _may_bind(data, hint_start, hint_end, m.group(1)):
+            return True
     return False
 
 
-def _may_bind(data: bytes, hint_start: int, hint_end: int, operator: bytes | None) -> bool:
-    """Whether the name a hint is part of can bind a secret with ``operator`` (None: any): a ``,`` only
+_BINDING_REACH = 512  # longer than any _LITERAL_NEAR match (name, type, spaces, operator, prefix, quote)
+
+
+def _may_bind(data: bytes, hint_start: int, hint_end: int, operator: bytes) -> bool:
+    """Whether the name a hint is part of can bind a secret with ``operator``: a ``,`` only
     follows a quoted key that is a call's first argument (``put("client.secret", "...")``,
     ``getenv("API_TOKEN", "...")``), a ``(`` only a setter (``setPassword("...")``)."""
     start, end = _name_span(data, hint_start, hint_end)
@@ -126,7 +120,6 @@ _CALL_BEFORE = lazy(rb"(?:\(|\w[ \t]+)[ \t]*\Z")  # an opening parenthesis, or a
 _SEGMENT = re.compile(r"[.$\-]")
 
 
-_LONGEST_HINT = 256
 _NAME_CHARS = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$-")
 
 
