@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, Union
 
@@ -123,6 +124,7 @@ def scan(
     return ScanResult(tuple(findings), tuple(state.skipped), stats, detector.rules, tuple(state.notes))
 
 
+_ARRIVAL = itemgetter(0)  # (item number, what it led to) pairs, in the order the items came
 AHEAD = -1  # the tag of an analysis of content sent ahead of its places (git_common.Ahead)
 
 
@@ -157,15 +159,15 @@ class _State:
 
     @property
     def matches(self) -> list[Match]:
-        return [m for _, m in sorted(self._matches, key=_first)]
+        return [m for _, m in sorted(self._matches, key=_ARRIVAL)]
 
     @property
     def skipped(self) -> list[Skipped]:
-        return [s for _, s in sorted(self._skipped, key=_first)]
+        return [s for _, s in sorted(self._skipped, key=_ARRIVAL)]
 
     @property
     def notes(self) -> list[str]:
-        return [n for _, n in sorted(self._notes, key=_first)]
+        return [n for _, n in sorted(self._notes, key=_ARRIVAL)]
 
     def take(self, item: WalkerItem, runner: _Runner) -> None:
         self.seq += 1
@@ -309,10 +311,6 @@ class _State:
             self._catch_up(runner)
         if self.waiting:
             raise RuntimeError(f"{len(self.waiting)} blob(s) seen but never analysed")  # a walker's bug
-
-
-def _first(pair: tuple[int, object]) -> int:
-    return pair[0]
 
 
 _NOTHING: list[Match] = []  # shared by every analysis that found nothing (most of them)

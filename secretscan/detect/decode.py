@@ -73,7 +73,7 @@ def decode_runs(data: bytes, limits: Limits = Limits(), cues: frozenset[str] | N
     """Every decodable run in ``data``, in order of the passes, within ``limits``. ``cues``:
     the names of ``CUES`` found in ``data`` (by the engine); None looks for them here."""
     budget = _Budget(limits)
-    for finder in _passes(data) if cues is None else _cued_passes(cues):
+    for finder in _cued_passes(_cues_in(data) if cues is None else cues):
         for piece in finder(data, limits):
             if piece is None:
                 if budget.attempts_left():
@@ -84,16 +84,12 @@ def decode_runs(data: bytes, limits: Limits = Limits(), cues: frozenset[str] | N
             yield piece
 
 
-def _passes(data: bytes) -> list:  # type: ignore[type-arg]
-    passes = [_base64_runs, _hex_runs]
-    if b"%" in data:
-        passes.append(_percent_runs)
-    if b"\\" in data:  # text with no backslash at all needs one search here, not three
-        if b"\\u" in data or b"\\x" in data:
-            passes.append(_escape_runs)
-        if b'\\"' in data:
-            passes.append(_json_strings)
-    return passes
+def _cues_in(data: bytes) -> frozenset[str]:
+    """The names of ``CUES`` in ``data``, for a caller without the engine's scan."""
+    return frozenset(name for name, cue in _CUE_PATTERNS.items() if cue.search(data) is not None)
+
+
+_CUE_PATTERNS = {name: lazy(expression.encode()) for name, expression in CUES.items()}
 
 
 def _cued_passes(cues: frozenset[str]) -> list:  # type: ignore[type-arg]

@@ -263,7 +263,7 @@ class CodeParser:
             return _only_text(f"binary content in a {lang.name} source path: not parsed")
         if not tree or _LITERAL_NEAR.search(data) is None:
             return Parsed(default_storage=Storage.SOURCE_CODE)
-        hints = sorted([m.span() for m in _HINT.finditer(data)] + [m.span() for m in _CAMEL_PASS.finditer(data)])
+        hints = [m.span() for m in _HINT.finditer(data)] + [m.span() for m in _CAMEL_PASS.finditer(data)]
         if not hints or not _bound_near(data, hints):
             return Parsed(default_storage=Storage.SOURCE_CODE)  # no literal bound near a secret-like word
         return _parse(lang, data, path, hints)

@@ -25,7 +25,7 @@ import os
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -527,13 +527,18 @@ def add_tagged_content(repo: RepoInfo, history: History, refs: Refs) -> list[str
         except GitError as exc:
             problems.append(f"{name}: tree {oid[:12]} cannot be listed ({exc}): its files were not scanned")
             continue
-        for entry in entries:
-            meta, tab, path = entry.partition(b"\t")
-            fields = meta.split(b" ")
-            if tab and len(fields) == 3 and fields[1] == b"blob":
-                pid = history.path_id(os.fsencode(name) + b":" + path)
-                history.introduce(fields[2].decode("ascii"), pid, NO_COMMIT)
+        for oid, path in _tree_blobs(entries):
+            history.introduce(oid, history.path_id(os.fsencode(name) + b":" + path), NO_COMMIT)
     return problems
+
+
+def _tree_blobs(entries: Iterable[bytes]) -> Iterator[tuple[str, bytes]]:
+    """(blob id, raw path) of each blob in ``git ls-tree -r -z`` output."""
+    for entry in entries:
+        meta, tab, path = entry.partition(b"\t")
+        fields = meta.split(b" ")
+        if tab and len(fields) == 3 and fields[1] == b"blob":
+            yield fields[2].decode("ascii"), path
 
 
 def tip_contents(repo: RepoInfo, tip: str | None) -> list[tuple[str, str]] | None:
@@ -544,11 +549,8 @@ def tip_contents(repo: RepoInfo, tip: str | None) -> list[tuple[str, str]] | Non
     root = repo.toplevel or repo.path
     pairs: list[tuple[str, str]] = []
     try:
-        for entry in _stream(root, "ls-tree", "-r", "-z", "--full-tree", "--end-of-options", tip):
-            meta, tab, path = entry.partition(b"\t")
-            fields = meta.split(b" ")
-            if tab and len(fields) == 3 and fields[1] == b"blob":
-                pairs.append((fields[2].decode("ascii"), os.fsdecode(path)))
+        for oid, path in _tree_blobs(_stream(root, "ls-tree", "-r", "-z", "--full-tree", "--end-of-options", tip)):
+            pairs.append((oid, os.fsdecode(path)))
     except GitError:
         return None
     return pairs

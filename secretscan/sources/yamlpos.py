@@ -168,25 +168,14 @@ class _JsonBuilder:
             return self.scalar(value)
         if depth >= MAX_NESTING:
             raise _TooDeep
-        tokens, ordinal, node, deeper = self.tokens, self.ordinal, self.node, depth + 1
         if kind is _JsonObject:
             mapping = Mapping(-1, 0)
-            add = mapping.pairs.append
             for key, item in value:  # type: ignore[attr-defined]
-                name = _JsonString(key, tokens, next(ordinal))
-                kind = type(item)
-                if kind is str:
-                    add((name, _JsonString(item, tokens, next(ordinal))))
-                elif kind is _JsonObject or kind is list:
-                    add((name, node(item, deeper)))
-                else:
-                    add((name, self.scalar(item)))
+                name = _JsonString(key, self.tokens, next(self.ordinal))  # a key is numbered before its value
+                mapping.pairs.append((name, self.node(item, depth + 1)))
             return mapping
         sequence = Sequence(-1, 0)
-        sequence.items = [
-            _JsonString(item, tokens, next(ordinal)) if type(item) is str else node(item, deeper)
-            for item in value  # type: ignore[attr-defined]
-        ]
+        sequence.items = [self.node(item, depth + 1) for item in value]  # type: ignore[attr-defined]
         return sequence
 
     def scalar(self, value: object) -> Scalar:
